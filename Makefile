@@ -1,0 +1,53 @@
+# lstm_quant: the two commands are `make study` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test study lab env export clean-nbs check-sync check-params nbtest pytest bench
+
+# The environment: torch first (the CPU wheel on local disk; plain `torch` pulls a multi-GB CUDA
+# build), then the project with its dev extra. Re-run when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lstm_quant (.venv)" >/dev/null
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+export: $(STAMP)
+	$(BIN)/nbdev-clean
+	$(BIN)/nbdev-export
+	$(BIN)/python tools/make_readme.py README.md
+
+# Notebooks and exported modules must already be in sync: clean + export must change nothing.
+check-sync: export
+	@dirty=$$(git status --porcelain); \
+	if [ -n "$$dirty" ]; then \
+	  echo "nbdev-clean/nbdev-export changed files (commit notebooks and modules together):"; \
+	  echo "$$dirty"; exit 1; fi
+
+check-params: $(STAMP)
+	$(BIN)/python tools/check_parameters.py nbs
+
+nbtest: $(STAMP)
+	$(BIN)/nbdev-test --n-workers 2
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+test: check-sync check-params nbtest pytest
+
+study: $(STAMP)
+	$(BIN)/lq study run --preset quick
+
+lab: $(STAMP)
+	$(BIN)/pip install -q -e ".[dev,lab]"
+	$(BIN)/jupyter lab --notebook-dir=nbs
+
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
