@@ -1,0 +1,40 @@
+"""Data flows one way: no chapter imports from a later one (DESIGN.md's table)."""
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "lstm_quant"
+# module -> chapter order; a module may import only modules of a strictly earlier chapter (or itself)
+ORDER = {"data": 0, "features": 1, "models": 2, "losses": 3, "training": 4, "validation": 5,
+         "risk": 6, "regimes": 6, "portfolio": 6, "hedging": 6, "study": 7, "cli": 7}
+# models and losses are pure torch: they may use the shared errors from data, nothing else of ours
+TORCH_ONLY = {"models", "losses"}
+
+
+def _our_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            mod = node.module
+            if node.level and not mod.startswith("lstm_quant"): mod = "lstm_quant." + mod
+            if mod.startswith("lstm_quant."): found.add(mod.split(".")[1])
+            elif mod == "lstm_quant": found.update(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("lstm_quant."))
+    return found
+
+
+MODULES = sorted(p for p in PKG.glob("*.py") if not p.name.startswith("_"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_imports_point_up(path):
+    me = path.stem
+    assert me in ORDER, f"new module {me}.py: add it to ORDER in {__file__} with its chapter number"
+    for other in _our_imports(path) - {me}:
+        assert other in ORDER, f"{me} imports unknown module {other}"
+        assert ORDER[other] <= ORDER[me], f"{me} (chapter {ORDER[me]}) imports later chapter {other} ({ORDER[other]})"
+        if me in TORCH_ONLY:
+            assert other == "data", f"{me} must stay torch-only (it imports {other})"
