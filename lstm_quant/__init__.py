@@ -1,2 +1,12 @@
-"""lstm_quant: notebook-first research library for LSTM trading models."""
+"""A notebook-first research library for LSTM trading models: leak-free features, one training loop, walk-forward validation, honest backtests.
+
+Modules:
+
+- `lstm_quant.cli`: `lq study run`, `lq study grid`, `lq report` and `lq datasets`: the study chapter's functions behind a command line, with errors that say what to type instead.
+- `lstm_quant.features`: A leak-free feature library (returns, technical indicators, volatility incl. GARCH, multi-timeframe, cross-asset, calendar, exogenous data), forward-looking targets kept apart from the inputs, a fit-on-train scaler, and zero-copy training windows.
+- `lstm_quant.portfolio`: Mean-variance weights from the model's expected returns and a shrinkage covariance (skfolio's `MeanRisk`, with budget, weight bounds and a turnover penalty), rebalanced every few weeks from past returns only; then every way of trading the predictions from this room, at 0, 5 and 10 bp, against buy-and-hold on `sp500_20`.
+- `lstm_quant.regimes`: Find calm and turbulent market regimes with a Gaussian hidden Markov model (hmmlearn) or a Gaussian mixture (scikit-learn), fitted walk-forward on past data only and read through **forward-filtered** probabilities, then go flat or scale down in the turbulent regime.
+- `lstm_quant.risk`: Turn forecasts into positions several ways (sign, cost-aware threshold, top-k, Kelly, volatility targeting, uncertainty shrinkage), backtest them with costs and a one-day execution lag that the caller cannot forget, and summarise the result in numbers (`performance_summary`, with PSR) and in one picture (`tearsheet`).
+- `lstm_quant.study`: One command, one honest walk-forward study: the study parameters and presets, the end-to-end run (data -> features -> walk-forward with baselines -> positions -> backtest with costs -> significance -> report), atomic outputs, papermill batch runs with resume, and a leaderboard."""
+
 __version__ = "0.1.0"
