@@ -34,8 +34,9 @@ check-sync: export
 check-params: $(STAMP)
 	$(BIN)/python tools/check_parameters.py nbs
 
+# Two notebook workers on two cores: one thread each (small CPU models run ~5x slower oversubscribed).
 nbtest: $(STAMP)
-	$(BIN)/nbdev-test --n-workers 2
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q tests
