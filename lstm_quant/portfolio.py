@@ -11,16 +11,17 @@ from __future__ import annotations
 import warnings
 
 # %% auto #0
-__all__ = ['COVARIANCES', 'FixedMu', 'mean_variance_weights', 'rebalance_portfolio']
+__all__ = ['COVARIANCES', 'MV_ENGINES', 'FixedMu', 'mean_variance_weights', 'rebalance_portfolio']
 
 # %% ../nbs/06b_portfolio.ipynb #c003
 import numpy as np
 import pandas as pd
+import cvxpy as cp
 from skfolio import RiskMeasure
 from skfolio.moments import BaseMu, EmpiricalCovariance, LedoitWolf, ShrunkCovariance
 from skfolio.optimization import MeanRisk, ObjectiveFunction
 from skfolio.prior import EmpiricalPrior
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # %% ../nbs/06b_portfolio.ipynb #c004
 from .data import DataError, ConfigError
@@ -36,6 +37,25 @@ class FixedMu(BaseMu):
         return self
 
 COVARIANCES = {"ledoit_wolf": LedoitWolf, "shrunk": ShrunkCovariance, "empirical": EmpiricalCovariance}
+MV_ENGINES = ("skfolio", "cvxpy")
+_PROBLEMS: dict = {}
+_THREADS: list = []
+
+def _one_thread():
+    "Limit BLAS/OpenMP to one thread (tiny problems: thread start-up costs more than it saves on a busy machine)."
+    if not _THREADS: _THREADS.append(ThreadpoolController())  # scanning the loaded libraries once costs ~7 ms
+    return _THREADS[0].limit(limits=1)
+
+def _cvxpy_problem(n: int, lo: float, hi: float, budget: float, risk_aversion: float, turnover_penalty: float):
+    "The mean-variance problem for n assets as a parametrised (DPP) cvxpy problem, compiled once and cached."
+    key = (n, lo, hi, budget, risk_aversion, turnover_penalty)
+    if key not in _PROBLEMS:
+        if len(_PROBLEMS) > 64: _PROBLEMS.clear()
+        w, mu, Lt, prev = cp.Variable(n), cp.Parameter(n), cp.Parameter((n, n)), cp.Parameter(n)
+        obj = mu @ w - risk_aversion * cp.sum_squares(Lt @ w)
+        if turnover_penalty > 0: obj = obj - turnover_penalty * cp.norm1(w - prev)
+        _PROBLEMS[key] = (cp.Problem(cp.Maximize(obj), [cp.sum(w) == budget, w >= lo, w <= hi]), w, mu, Lt, prev)
+    return _PROBLEMS[key]
 
 def mean_variance_weights(expected_returns: pd.Series, returns_history: pd.DataFrame, *,
                           long_only: bool = True,
@@ -46,12 +66,14 @@ def mean_variance_weights(expected_returns: pd.Series, returns_history: pd.DataF
                           risk_aversion: float = 1.0,  # lambda in mu'w - lambda w'Sigma w
                           covariance: str = "ledoit_wolf",  # one of COVARIANCES
                           min_obs: int = 60,  # fewest complete return rows for the covariance
+                          engine: str = "skfolio",  # 'skfolio' (MeanRisk) or 'cvxpy' (the same problem, compiled once)
                          ) -> pd.Series:
     """Mean-variance weights (a Series over `expected_returns.index`) from daily expected returns and past daily returns.
 
     Solved by skfolio's `MeanRisk` (utility objective, variance risk) with a shrinkage covariance; raises `ConfigError`
     for impossible settings and `DataError` for unusable inputs."""
     if covariance not in COVARIANCES: raise ConfigError(f"unknown covariance {covariance!r}; choose one of {list(COVARIANCES)}")
+    if engine not in MV_ENGINES: raise ConfigError(f"unknown engine {engine!r}; choose one of {list(MV_ENGINES)}")
     lo, hi = bounds if bounds is not None else ((0.0, 1.0) if long_only else (-1.0, 1.0))
     if not lo <= hi: raise ConfigError(f"bounds must satisfy lo <= hi, got {bounds!r}")
     if long_only and lo < 0: raise ConfigError(f"long_only=True needs a lower bound >= 0, got bounds={bounds!r}")
@@ -62,7 +84,8 @@ def mean_variance_weights(expected_returns: pd.Series, returns_history: pd.DataF
     missing = [a for a in expected_returns.index if a not in returns_history.columns]
     if missing: raise DataError(f"returns_history has no column for asset(s) {missing[:5]}")
     hist = returns_history[expected_returns.index].astype("float64")
-    usable = [a for a in expected_returns.index if np.isfinite(expected_returns[a]) and hist[a].notna().sum() >= min_obs]
+    ok = np.isfinite(expected_returns.to_numpy(dtype=float)) & (hist.notna().sum().to_numpy() >= min_obs)
+    usable = list(expected_returns.index[ok])
     X = hist[usable].dropna()
     if len(X) < min_obs: usable, X = [], X.iloc[:0]
     out = pd.Series(0.0, expected_returns.index, name="weight")
@@ -74,15 +97,27 @@ def mean_variance_weights(expected_returns: pd.Series, returns_history: pd.DataF
         raise ConfigError(f"budget={budget} is infeasible with {n} assets and bounds ({lo}, {hi}): "
                           f"it must lie in [{n * lo:g}, {n * hi:g}]")
     prev = (pd.Series(0.0, usable) if prev_weights is None else prev_weights.reindex(usable).fillna(0.0)).to_numpy()
-    model = MeanRisk(objective_function=ObjectiveFunction.MAXIMIZE_UTILITY, risk_measure=RiskMeasure.VARIANCE,
-                     risk_aversion=risk_aversion, min_weights=lo, max_weights=hi, budget=budget,
-                     transaction_costs=turnover_penalty, previous_weights=prev,
-                     prior_estimator=EmpiricalPrior(mu_estimator=FixedMu(expected_returns[usable].to_numpy()),
-                                                    covariance_estimator=COVARIANCES[covariance]()))
-    with warnings.catch_warnings(), threadpool_limits(1):
-        warnings.simplefilter("ignore")  # skfolio warns about solver accuracy on tiny problems
-        model.fit(X.to_numpy())
-    out[usable] = np.clip(model.weights_, lo, hi)
+    mu = expected_returns[usable].to_numpy(dtype=float)
+    with warnings.catch_warnings(), _one_thread():
+        warnings.simplefilter("ignore")  # solver accuracy notes on tiny problems
+        if engine == "skfolio":
+            model = MeanRisk(objective_function=ObjectiveFunction.MAXIMIZE_UTILITY, risk_measure=RiskMeasure.VARIANCE,
+                             risk_aversion=risk_aversion, min_weights=lo, max_weights=hi, budget=budget,
+                             transaction_costs=turnover_penalty, previous_weights=prev,
+                             prior_estimator=EmpiricalPrior(mu_estimator=FixedMu(mu),
+                                                            covariance_estimator=COVARIANCES[covariance]()))
+            w = model.fit(X.to_numpy()).weights_
+        else:
+            S = COVARIANCES[covariance]().fit(X.to_numpy()).covariance_
+            problem, var, p_mu, p_Lt, p_prev = _cvxpy_problem(n, float(lo), float(hi), float(budget),
+                                                              float(risk_aversion), float(turnover_penalty))
+            p_mu.value, p_prev.value = mu, prev
+            p_Lt.value = np.linalg.cholesky(S + 1e-12 * np.trace(S) / n * np.eye(n)).T
+            problem.solve(solver="CLARABEL")
+            if problem.status not in ("optimal", "optimal_inaccurate"):
+                raise ConfigError(f"mean-variance problem is {problem.status} (bounds ({lo}, {hi}), budget {budget})")
+            w = var.value
+    out[usable] = np.clip(w, lo, hi)
     return out
 
 # %% ../nbs/06b_portfolio.ipynb #c013
@@ -90,6 +125,7 @@ def rebalance_portfolio(predictions, returns: pd.DataFrame, *,
                         every: int = 21,  # prediction dates between rebalances
                         lookback: int = 252,  # trading days of returns for the covariance (ending at the rebalance date)
                         min_obs: int = 60,  # fewest return days before the first rebalance
+                        engine: str = "cvxpy",  # solver engine of mean_variance_weights (same problem, compiled once)
                         **mv_kwargs) -> pd.DataFrame:
     """Mean-variance positions (wide, prediction dates x assets) rebalanced every `every` dates from past returns only.
 
@@ -113,6 +149,6 @@ def rebalance_portfolio(predictions, returns: pd.DataFrame, *,
     for i, d in enumerate(mu.index):
         if pos_in_r[i] + 1 < min_obs or (last is not None and i - last < every): continue
         hist = R.iloc[max(0, pos_in_r[i] + 1 - lookback):pos_in_r[i] + 1]
-        prev = mean_variance_weights(mu.loc[d], hist, prev_weights=prev, min_obs=min_obs, **mv_kwargs)
+        prev = mean_variance_weights(mu.loc[d], hist, prev_weights=prev, min_obs=min_obs, engine=engine, **mv_kwargs)
         out.loc[d] = prev.to_numpy(); last = i
     return out.ffill().fillna(0.0).rename_axis(index="date", columns="asset")

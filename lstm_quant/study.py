@@ -47,7 +47,7 @@ from .data import ConfigError, DataError, DATASETS, load_dataset, simulate_marke
 from .features import FeatureSpec, WindowDataset, build_features, forward_log_return, make_windows
 from .models import MODELS
 from .losses import LOSSES
-from .training import TrainConfig
+from .training import TrainConfig, torch_threads
 from .validation import BASELINES as WALK_FORWARD_BASELINES
 from .validation import (daily_ic, deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
                                    model_confidence_set, plot_splits, run_walk_forward, spa_test, walk_forward_splits)
@@ -62,17 +62,17 @@ class StudyConfig:
     assets: str = "AAPL,JNJ,XOM,KO,WMT"  # comma-separated asset subset; empty for every asset of the dataset
     start: str = "2019-01-01"  # first date loaded (feature warm-up and the first training window included)
     end: str = "2022-12-31"  # last date loaded
-    features: str = "compact"  # feature set (see features chapter)
+    features: str = "compact"  # feature set: compact, returns, technical or default (`FEATURE_SETS`)
     seq_len: int = 10  # input window length, trading days
     horizon: int = 1  # target: forward log return over this many trading days
     model: str = "lstm"  # architecture name (`list_models()`)
-    hidden: int = 8  # LSTM hidden units
+    hidden: int = 8  # width of the recurrent (or attention) state
     n_layers: int = 1  # stacked LSTM layers
     dropout: float = 0.0  # dropout probability
     loss: str = "mse"  # training loss (`list_losses()`)
     epochs: int = 1  # most training epochs per refit (early stopping may end sooner)
     batch_size: int = 256  # samples per batch
-    lr: float = 0.001  # Adam learning rate
+    lr: float = 0.001  # AdamW learning rate at the start of the cosine schedule
     warm_start: bool = True  # start each refit from the previous fold's weights
     warm_start_epochs: int = 0  # most epochs of a warm-started refit; 0 for the same as epochs
     patience: int = 3  # early stopping: epochs without a better validation loss
@@ -87,8 +87,9 @@ class StudyConfig:
     top_k: int = 2  # with top_k sizing, assets held long and short each day
     cost_bps: float = 5.0  # one-way transaction cost, basis points of traded notional
     regime_filter: bool = False  # flatten positions in the turbulent regime (forward-filtered, no lookahead)
-    baselines: str = "momentum,reversal"  # comma-separated baselines run on the same splits
+    baselines: str = "momentum,reversal"  # comma-separated, from momentum, reversal, ridge, lightgbm, buy_and_hold
     n_trials: int = 1  # number of trials behind this study (a grid's size), for the deflated Sharpe ratio
+    threads: int = 1  # torch CPU threads (1 is fastest for small LSTMs, and on a busy machine)
     output_dir: str = ""  # where outputs go; empty for a temporary directory (deleted at the end)
 
     @property
@@ -102,18 +103,22 @@ class StudyConfig:
         return [b.strip() for b in self.baselines.split(",") if b.strip()]
 
 # Parameters that say how and where a run executes, not what it computes: left out of a run's identity hash.
-EXECUTION_PARAMS = ("output_dir", "n_trials")
+EXECUTION_PARAMS = ("output_dir", "n_trials", "threads")
 
 PRESETS: dict[str, dict] = {
-    "smoke": {},
-    "quick": dict(dataset="sp500_20", assets="", start="2012-01-01", end="2022-12-31", features="compact",
-                  seq_len=40, model="lstm", hidden=32, n_layers=1, dropout=0.1, loss="mse", epochs=6,
-                  batch_size=512, lr=0.002, warm_start=True, n_seeds=1, train_days=1260, valid_days=126,
-                  test_days=252, n_folds=5, sizing="top_k", top_k=5, cost_bps=5.0, baselines="momentum,reversal,ridge"),
-    "full": dict(dataset="sp500_20", assets="", start="1990-01-01", end="2022-12-31", features="compact",
-                 seq_len=60, model="lstm", hidden=64, n_layers=1, dropout=0.1, loss="mse", epochs=20,
-                 batch_size=512, lr=0.001, warm_start=True, n_seeds=5, train_days=1260, valid_days=126,
-                 test_days=63, n_folds=0, sizing="top_k", top_k=5, cost_bps=5.0, baselines="momentum,reversal,ridge,lightgbm"),
+    "smoke": {},  # the defaults above: seconds, for tests
+    # the main job (`make study`): the most recent 5 years out of sample, refitted yearly on the 5 years before
+    "quick": dict(dataset="sp500_20", assets="", start="2012-01-01", end="2022-12-31", features="compact", seq_len=40,
+                  model="lstm", hidden=32, n_layers=1, dropout=0.1, loss="mse", epochs=6, warm_start=True,
+                  warm_start_epochs=3, patience=3, batch_size=512, lr=0.002, n_seeds=1, train_days=1260,
+                  valid_days=126, test_days=252, n_folds=5, sizing="top_k", top_k=5, cost_bps=5.0,
+                  baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
+    # the whole 1990-2022 history, quarterly refits, more epochs, 5 seeds (hours on a CPU; a GPU is used when present)
+    "full": dict(dataset="sp500_20", assets="", start="1990-01-01", end="2022-12-31", features="compact", seq_len=60,
+                 model="lstm", hidden=64, n_layers=1, dropout=0.1, loss="mse", epochs=20, warm_start=True,
+                 warm_start_epochs=8, patience=5, batch_size=512, lr=0.001, n_seeds=5, train_days=1260,
+                 valid_days=126, test_days=63, n_folds=0, sizing="top_k", top_k=5, cost_bps=5.0,
+                 baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
 }
 
 # %% ../nbs/07_study.ipynb #c009
@@ -226,7 +231,7 @@ def validate_config(config: StudyConfig) -> StudyConfig:
         if not isinstance(v, typ) or (typ is not bool and isinstance(v, bool)):
             raise ConfigError(f"parameter {name!r} must be {typ.__name__}, got {v!r} ({type(v).__name__})")
     for name in ("seq_len", "horizon", "hidden", "n_layers", "epochs", "batch_size", "n_seeds", "top_k",
-                 "train_days", "test_days", "n_trials"):
+                 "train_days", "test_days", "n_trials", "threads"):
         _check_range(name, getattr(c, name), 1)
     for name in ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs"): _check_range(name, getattr(c, name), 0)
     _check_range("patience", c.patience, 1)
@@ -732,7 +737,7 @@ def train_settings(config: StudyConfig) -> TrainConfig:
     "The training chapter's TrainConfig for the study (AdamW, cosine schedule, early stopping on the validation dates)."
     c = config
     return TrainConfig(epochs=c.epochs, batch_size=c.batch_size, lr=c.lr, loss=c.loss, patience=c.patience,
-                       progress=False)
+                       num_threads=c.threads, progress=False)
 
 def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
                  config: StudyConfig, *, cache_dir: str | Path | None = None, echo=None):
@@ -747,11 +752,12 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
             if echo: echo(f"seed {s} fold {fold}: test {row['test_start'].date()}..{row['test_end'].date()}, "
                           f"IC {row['test_ic']:+.4f}, {row.get('epochs_run', '?')} epochs, {row['seconds']:.1f}s"
                           f"{' (cached)' if row.get('from_cache') else ''}")
-        runs.append(run_walk_forward(market, splits=splits, features=features, target=target, horizon=c.horizon,
-                                     seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
-                                     warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
-                                     baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir, seed=s,
-                                     on_fold_end=progress))
+        with torch_threads(c.threads):  # prediction and baselines too, not only fit
+            runs.append(run_walk_forward(market, splits=splits, features=features, target=target, horizon=c.horizon,
+                                         seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
+                                         warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
+                                         baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
+                                         seed=s, on_fold_end=progress))
     pred = runs[0].predictions.copy()
     if len(runs) > 1:
         cols = {f"seed_{s}": r.predictions["prediction"].reindex(pred.index) for s, r in zip(seeds, runs)}

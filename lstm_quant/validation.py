@@ -700,6 +700,7 @@ class WalkForwardResult:
     config: dict = field(default_factory=dict)
     key: str = ""  # hash of the configuration (the cache folder is wf-<key>)
     cache_path: Path | None = None
+    splits: list = field(default_factory=list)  # the Splits that were run (plot them with plot_splits)
 
     def all_predictions(self) -> dict[str, pd.DataFrame]:
         "'model' and every baseline: name -> predictions."
@@ -802,12 +803,15 @@ def run_walk_forward(data: pd.DataFrame, *,
     ds = make_windows(feats, target, seq_len, horizon=horizon)
     if len(ds) == 0: raise DataError("no window has finite features and target: check the feature warm-up and seq_len")
     if splits is None: splits = dict(train_size=756, test_size=63, embargo=horizon)
-    if isinstance(splits, dict):
-        kw = {"horizon": horizon, **splits}
-        splits = walk_forward_splits(ds.dates[ds.date_rows], **kw)
+    if isinstance(splits, dict): splits = walk_forward_splits(ds.dates[ds.date_rows], **{"horizon": horizon, **splits})
     splits = list(splits)
     if max_folds is not None: splits = splits[-max_folds:]
-    check_splits(splits, ds.dates, horizon=horizon, tiled=True)
+    # purge/embargo are counted in rows of the data calendar; tiling over the dates that hold samples
+    check_splits(splits, ds.dates, horizon=horizon, tiled=False)
+    sample_dates = ds.dates[ds.date_rows]
+    tested = np.concatenate([sample_dates.get_indexer(s.test.intersection(sample_dates)) for s in splits])
+    if len(tested) and not np.array_equal(tested, np.arange(tested[0], tested[0] + len(tested))):
+        raise DataError("the splits' test blocks overlap or leave sample dates unpredicted between them")
     config = dict(version=1, data=_hash_frame(data), features=_describe(features), feature_frame=_hash_frame(feats),
                   target=_hash_frame(target), horizon=horizon, seq_len=seq_len, model=_describe(model), train=cfg.to_dict(),
                   scaler=scaler, warm_start=warm_start, warm_start_epochs=warm_start_epochs, n_lags=n_lags,
@@ -864,7 +868,7 @@ def run_walk_forward(data: pd.DataFrame, *,
                              baselines={b: pd.concat(v).sort_index() for b, v in base_preds.items()},
                              config=dict(horizon=horizon, seq_len=seq_len, n_folds=len(splits), seed=seed,
                                          seconds=time.perf_counter() - t_start, train=cfg.to_dict(), model=_describe(model)),
-                             key=key, cache_path=cache.dir if cache else None)
+                             key=key, cache_path=cache.dir if cache else None, splits=splits)
 
 # %% ../nbs/05_validation.ipynb #c066
 @dataclass
@@ -902,8 +906,11 @@ def compare_models(predictions, *, benchmark: str | None = None, metric: str = "
         rets[name] = r
         row = {"ic": s.loc["ic", "mean"], "rank_ic": s.loc["rank_ic", "mean"], "icir": s.loc[metric, "icir"],
                "t_hac": s.loc[metric, "t_hac"], "p_hac": s.loc[metric, "p_hac"]}
-        if d[metric].notna().mean() > 0.9:
-            losses[name] = -d[metric]
+        row["n_ic_dates"] = int(d[metric].notna().sum())
+        # loss for SPA/MCS: -IC per date; a date on which the forecast ranks nothing (constant) scores IC = 0
+        all_dates = pd.DatetimeIndex(p.index.get_level_values(0).unique(), name="date")
+        losses[name] = -d[metric].reindex(all_dates).fillna(0.0)
+        if row["n_ic_dates"] >= 10:
             ci = block_bootstrap_ci(d[metric], "mean", reps=reps, seed=seed)
             row.update(ci_low=ci["lower"], ci_high=ci["upper"])
         else: row.update(ci_low=np.nan, ci_high=np.nan)
@@ -924,9 +931,8 @@ def compare_models(predictions, *, benchmark: str | None = None, metric: str = "
     L = pd.DataFrame(losses).dropna()
     if benchmark is not None:
         if benchmark not in preds: raise ConfigError(f"benchmark {benchmark!r} is not a model; choose one of {list(preds)}")
-        if benchmark not in L: raise DataError(f"benchmark {benchmark!r} has no {metric} on most dates (a constant forecast?)")
         if L.shape[1] > 1: spa = spa_test(L, benchmark, reps=reps, seed=seed)
     if L.shape[1] > 1:
         mcs = model_confidence_set(L, size=size, reps=reps, seed=seed)
-        table["in_mcs"] = [bool(mcs.table.loc[n, "included"]) if n in mcs.table.index else np.nan for n in table.index]
+        table["in_mcs"] = [bool(mcs.table.loc[n, "included"]) for n in table.index]
     return ModelComparison(table, spa, mcs, N, V)
