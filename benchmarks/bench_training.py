@@ -175,8 +175,17 @@ LABELS = {"fit": "(1) fit, zero-copy windows, batch 128", "bare": "(2) bare nn.L
           "seed002": "(3) seed 002: create_sequences + DataLoader, batch 64"}
 
 
+def warm_up_torch() -> None:
+    "First LSTM step and optimiser step load lazy parts of torch (tens of MiB): do it before the baseline."
+    model = BareLSTM()
+    opt = torch.optim.AdamW(model.parameters())
+    bare_steps(model, opt, [(torch.zeros(2, SEQ_LEN, N_FEATURES), torch.zeros(2))])
+    with torch.no_grad(): model(torch.zeros(1, SEQ_LEN, N_FEATURES))
+
+
 def run_variant(name: str, threads: int, segments: int) -> dict:
     torch.set_num_threads(threads)
+    warm_up_torch()
     X, y = raw_data()
     base_rss = rss_mb()
     can_reset = reset_peak()

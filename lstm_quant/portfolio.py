@@ -84,7 +84,8 @@ def mean_variance_weights(expected_returns: pd.Series, returns_history: pd.DataF
     missing = [a for a in expected_returns.index if a not in returns_history.columns]
     if missing: raise DataError(f"returns_history has no column for asset(s) {missing[:5]}")
     hist = returns_history[expected_returns.index].astype("float64")
-    ok = np.isfinite(expected_returns.to_numpy(dtype=float)) & (hist.notna().sum().to_numpy() >= min_obs)
+    ok = (np.isfinite(expected_returns.to_numpy(dtype=float)) & (hist.notna().sum().to_numpy() >= min_obs)
+          & (hist.std().fillna(0.0).to_numpy() > 0))  # a constant price (halted stock) has no usable variance
     usable = list(expected_returns.index[ok])
     X = hist[usable].dropna()
     if len(X) < min_obs: usable, X = [], X.iloc[:0]

@@ -107,10 +107,10 @@ EXECUTION_PARAMS = ("output_dir", "n_trials", "threads")
 
 PRESETS: dict[str, dict] = {
     "smoke": {},  # the defaults above: seconds, for tests
-    # the main job (`make study`): the most recent 5 years out of sample, refitted yearly on the 5 years before
+    # the main job (`make study`): the most recent 5 years out of sample, refitted yearly on the 5 years before, 3 seeds
     "quick": dict(dataset="sp500_20", assets="", start="2012-01-01", end="2022-12-31", features="compact", seq_len=40,
                   model="lstm", hidden=32, n_layers=1, dropout=0.1, loss="mse", epochs=6, warm_start=True,
-                  warm_start_epochs=3, patience=3, batch_size=512, lr=0.002, n_seeds=1, train_days=1260,
+                  warm_start_epochs=3, patience=3, batch_size=512, lr=0.002, n_seeds=3, train_days=1260,
                   valid_days=126, test_days=252, n_folds=5, sizing="top_k", top_k=5, cost_bps=5.0,
                   baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
     # the whole 1990-2022 history, quarterly refits, more epochs, 5 seeds (hours on a CPU; a GPU is used when present)
@@ -259,6 +259,7 @@ def validate_config(config: StudyConfig) -> StudyConfig:
 
 # %% ../nbs/07_study.ipynb #c015
 TMP_PREFIX = ".tmp-"  # temporary files start with this; a finished run directory holds none
+_UMASK = os.umask(0); os.umask(_UMASK)  # the process umask, read once
 
 @contextmanager
 def _atomic_target(path: str | Path):
@@ -268,6 +269,7 @@ def _atomic_target(path: str | Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)

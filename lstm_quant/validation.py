@@ -402,7 +402,7 @@ class SPAResult:
 
     def __repr__(self):
         return (f"SPA vs {self.benchmark!r}: p = {self.pvalue:.4f} (lower {self.pvalues['lower']:.4f}, upper "
-                f"{self.pvalues['upper']:.4f}); {self.reps} reps, block {self.block_size}\n{self.table.round(6)}")
+                f"{self.pvalues['upper']:.4f}); {self.reps} reps, block {self.block_size}\n{self.table.round(6).to_string()}")
 
 def spa_test(losses, benchmark, *, kind: str = "loss", reps: int = 1000, block_size: int | None = None,
              bootstrap: str = "stationary", studentize: bool = True, seed: int = 0, level: float = 0.05) -> SPAResult:
@@ -452,7 +452,7 @@ class MCSResult:
 
     def __repr__(self):
         return (f"Model Confidence Set at {1 - self.size:.0%}: {self.included}; {self.reps} reps, block "
-                f"{self.block_size}\n{self.table.round(6)}")
+                f"{self.block_size}\n{self.table.round(6).to_string()}")
 
 def model_confidence_set(losses, *, size: float = 0.1, kind: str = "loss", method: str = "R", reps: int = 1000,
                          block_size: int | None = None, bootstrap: str = "stationary", seed: int = 0) -> MCSResult:
@@ -883,7 +883,7 @@ class ModelComparison:
     def __repr__(self):
         spa = f"SPA p = {self.spa.pvalue:.3f} vs {self.spa.benchmark!r}" if self.spa else "no SPA"
         mcs = f"MCS = {self.mcs.included}" if self.mcs else "no MCS"
-        return f"ModelComparison({spa}; {mcs}; N = {self.n_trials})\n{self.table.round(4)}"
+        return f"ModelComparison({spa}; {mcs}; N = {self.n_trials})\n{self.table.round(4).to_string()}"
 
 def compare_models(predictions, *, benchmark: str | None = None, metric: str = "ic", size: float = 0.1,
                    reps: int = 1000, seed: int = 0, horizon: int | None = None, trial_log: TrialLog | None = None,
