@@ -30,13 +30,13 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'TMP_PREFIX', 'NOTEBOOK_NAME',
            'GRID_KEYS', 'LEADERBOARD_METRICS', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'StudyConfig',
-           'name_choices', 'cast_param', 'parse_overrides', 'resolve_params', 'validate_config', 'write_json_atomic',
-           'write_text_atomic', 'write_parquet_atomic', 'save_figure_atomic', 'read_metrics', 'is_complete',
-           'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook',
-           'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'parameter_table', 'metrics_table',
-           'verdict', 'load_study_data', 'study_features', 'study_splits', 'head_for_loss', 'model_settings',
-           'train_settings', 'walk_forward', 'sizing_settings', 'regime_filter_for', 'trade', 'significance',
-           'study_metrics', 'StudyResult', 'study_figures', 'write_study_outputs', 'run_study']
+           'head_for_loss', 'name_choices', 'cast_param', 'parse_overrides', 'resolve_params', 'validate_config',
+           'write_json_atomic', 'write_text_atomic', 'write_parquet_atomic', 'save_figure_atomic', 'read_metrics',
+           'is_complete', 'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale',
+           'run_study_notebook', 'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard',
+           'parameter_table', 'metrics_table', 'verdict', 'load_study_data', 'study_features', 'study_splits',
+           'model_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'regime_filter_for', 'sizing_for',
+           'trade', 'significance', 'study_metrics', 'StudyResult', 'study_figures', 'write_study_outputs', 'run_study']
 
 # %% ../nbs/07_study.ipynb #c003
 import numpy as np
@@ -51,7 +51,8 @@ from .training import TrainConfig, torch_threads
 from .validation import BASELINES as WALK_FORWARD_BASELINES
 from .validation import (daily_ic, deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
                                    model_confidence_set, plot_splits, run_walk_forward, spa_test, walk_forward_splits)
-from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, tearsheet
+from .risk import (SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns,
+                             tearsheet)
 from .regimes import RegimeFilter
 
 # %% ../nbs/07_study.ipynb #c008
@@ -131,6 +132,13 @@ FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chap
     "default": {},  # FeatureSpec(): every fast family the data allows
 }
 UNUSABLE_LOSSES = {"flf": "it needs a 4-column O,H,L,C target and the study predicts one forward return"}
+
+def head_for_loss(loss: str) -> str:
+    "The model head a loss needs: quantiles -> 'quantile', logit and prediction -> 'multitask', logit -> 'direction'."
+    req = set(LOSSES[loss].requires)
+    if "quantiles" in req: return "quantile"
+    if "logit" in req: return "multitask" if "prediction" in req else "direction"
+    return "regression"
 
 def name_choices() -> dict[str, list[str]]:
     "Valid values of the name-valued study parameters (from the registries of the other chapters)."
@@ -253,6 +261,12 @@ def validate_config(config: StudyConfig) -> StudyConfig:
                           f"choose one of {', '.join(choices['loss'])}")
     for name in ("dataset", "model", "loss", "features", "sizing"):
         if getattr(c, name) not in choices[name]: raise _unknown_name(name, getattr(c, name), choices[name])
+    if c.sizing == "kelly_binary" and head_for_loss(c.loss) not in ("direction", "multitask"):
+        raise ConfigError("sizing 'kelly_binary' needs the model's up-probability: train with loss 'directional' or "
+                          f"'multitask' (loss is {c.loss!r})")
+    if c.sizing == "uncertainty" and c.n_seeds < 2 and head_for_loss(c.loss) != "quantile":
+        raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement) or "
+                          f"loss 'pinball' (quantiles); got n_seeds={c.n_seeds}, loss={c.loss!r}")
     for b in c.baseline_list:
         if b not in choices["baselines"]: raise _unknown_name("baseline", b, choices["baselines"])
     return config
@@ -618,6 +632,9 @@ def verdict(metrics: dict) -> str:
                      f"{_f(sn)} after costs of {_f(p.get('cost_bps'), 'g')} bp per trade "
                      f"(it traded {_f(m.get('turnover'), '.0f')} times its capital a year; max drawdown {_f(m.get('max_drawdown'), '.0%')}).")
         if sg > 0 and sn <= 0: parts.append("Costs turned a positive gross result into a loss.")
+        other = [k for k, v in s.items() if k not in ("model", "buy_and_hold") and v.get("sizing") not in (None, p.get("sizing"))]
+        if other: parts.append(f"Baselines without the inputs {p.get('sizing')} sizing needs ({', '.join(other)}) were "
+                               "traded with sign sizing.")
     base = {k: v for k, v in s.items() if k != "model"}
     if base and _ok(sn):
         beaten = [k for k, v in base.items() if _ok(v.get("sharpe_net")) and sn > v["sharpe_net"]]
@@ -719,13 +736,6 @@ def study_splits(ds: WindowDataset, config: StudyConfig) -> list:
     if c.n_folds: splits = splits[-c.n_folds:]
     return [dataclasses.replace(s, fold=i) for i, s in enumerate(splits)]
 
-def head_for_loss(loss: str) -> str:
-    "The model head a loss needs: quantiles -> 'quantile', logit and prediction -> 'multitask', logit -> 'direction'."
-    req = set(LOSSES[loss].requires)
-    if "quantiles" in req: return "quantile"
-    if "logit" in req: return "multitask" if "prediction" in req else "direction"
-    return "regression"
-
 def model_settings(config: StudyConfig) -> dict:
     "The `build_model` settings of the study's model (only those its config dataclass has)."
     c = config
@@ -785,19 +795,26 @@ def regime_filter_for(market: pd.DataFrame) -> RegimeFilter:
     r = np.log(market["close"]).diff().mean(axis=1).dropna()
     return RegimeFilter("hmm", min_train=int(min(500, max(100, len(r) // 3))), refit_every=63).fit(r)
 
+def sizing_for(name: str, pred: pd.DataFrame, method: str) -> str:
+    """The sizing a strategy gets: `method`, except 'sign' (equal weight, long) for buy_and_hold, and for a baseline
+    that lacks what the method needs (a `std` or quantiles for 'uncertainty', `p_up` for 'kelly_binary')."""
+    if name == "buy_and_hold": return "sign"
+    if method == "uncertainty" and "std" not in pred.columns and len(quantile_columns(pred)) < 2: return "sign"
+    if method == "kelly_binary" and "p_up" not in pred.columns: return "sign"
+    return method
+
 def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None) -> dict:
     """Backtest each strategy: `signals` maps a name to its predictions frame ((date, asset) with `prediction`, and
     `std` when there is one). Positions are decided at the close of t by `sizing` (risk chapter; `buy_and_hold` holds
-    every asset with equal weight), flattened in the turbulent regime when `regime` (a fitted RegimeFilter) is given,
+    every asset with equal weight; see `sizing_for`), flattened in the turbulent regime when `regime` (a fitted RegimeFilter) is given,
     held over (t, t+1], and pay `cost_bps` per unit traded. Returns name -> `BacktestResult` over the test dates."""
     c = config
     returns = market["close"].pct_change(fill_method=None)
     returns.index.name, returns.columns.name = "date", "asset"
-    kw = sizing_settings(c, returns)
     out = {}
     for name, pred in signals.items():
-        pos = (positions_from_signal(pred[["prediction"]], "sign") if name == "buy_and_hold"
-               else positions_from_signal(pred, c.sizing, **kw))
+        method = sizing_for(name, pred, c.sizing)
+        pos = positions_from_signal(pred, method, **(sizing_settings(c, returns) if method == c.sizing else {}))
         span = returns.index[(returns.index >= pos.index[0]) & (returns.index <= pos.index[-1])]
         pos = pos.reindex(span).ffill().fillna(0.0)  # a date without predictions keeps yesterday's book
         if regime is not None: pos = regime.apply(pos)
@@ -853,7 +870,8 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
     c = config
     preds = {"model": predictions, **baselines}
-    strategies = {name: _strategy_metrics(preds[name][["prediction", "target"]], bt, c.horizon) for name, bt in backtests.items()}
+    strategies = {name: dict(_strategy_metrics(preds[name][["prediction", "target"]], bt, c.horizon),
+                             sizing=sizing_for(name, preds[name], c.sizing)) for name, bt in backtests.items()}
     sig = significance(backtests, c)
     strategies["model"]["dsr"] = sig.pop("dsr")
     seed_cols = [k for k in predictions.columns if k.startswith("seed_")]
