@@ -511,7 +511,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
     order = ["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
     return pd.DataFrame({c: cols[c] for c in order if c in cols}, index=data.index)
 
-# %% ../nbs/04_training.ipynb #c040
+# %% ../nbs/04_training.ipynb #c042
 _CKPT_FORMAT = "lstm_quant.checkpoint"
 _LOCAL_MODELS: dict[str, Callable] = {}  # models defined in this chapter (rebuilt without build_model)
 
@@ -572,7 +572,7 @@ def load_checkpoint(path: str | Path, *, map_location: str = "cpu", with_extra: 
     if with_extra: return model, config, json.loads(payload["extra"])
     return model, config
 
-# %% ../nbs/04_training.ipynb #c043
+# %% ../nbs/04_training.ipynb #c045
 def _new_model(make_model, n_features: int, seed: int, model_kwargs: Mapping | None) -> nn.Module:
     "A fresh model with initial weights drawn from `seed`: a `build_model` name, or a zero-argument factory called after seed_everything(seed)."
     if isinstance(make_model, str): return build_model(make_model, n_features, seed=seed, **dict(model_kwargs or {}))
@@ -638,7 +638,7 @@ def bag_time_blocks(make_model, train, valid, config: TrainConfig, *, n_members:
         results.append(fit(_new_model(make_model, train.n_features, s, model_kwargs), sample, valid, replace(config, seed=s)))
     return Ensemble([r.model for r in results], None, results, [f"block{seed + i}" for i in range(n_members)])
 
-# %% ../nbs/04_training.ipynb #c044
+# %% ../nbs/04_training.ipynb #c046
 def _align(predictions: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.Series]:
     "Member predictions side by side (inner join on (date, asset)) and the target."
     if not predictions: raise ConfigError("no member predictions given")
@@ -698,7 +698,7 @@ class StackingEnsemble:
         pred = self.ridge_.predict(((P - self.mean_) / self.scale_).to_numpy())
         return pd.DataFrame({"prediction": pred, "target": y}, index=P.index)
 
-# %% ../nbs/04_training.ipynb #c045
+# %% ../nbs/04_training.ipynb #c047
 class VAEMember(nn.Module):
     "A small VAE-style ensemble member: LSTM encoder -> latent z (mean, log-variance) -> return head; a linear decoder reconstructs the window's last input row. Adds `aux_loss` = reconstruction MSE + beta * KL."
     input_layout = "sample"
@@ -725,7 +725,7 @@ class VAEMember(nn.Module):
 
 _LOCAL_MODELS["vae_member"] = VAEMember
 
-# %% ../nbs/04_training.ipynb #c048
+# %% ../nbs/04_training.ipynb #c050
 def asset_subset(ds, asset: str):
     "The samples of one asset (same arrays)."
     assets = [str(a) for a in ds.assets]
@@ -771,7 +771,7 @@ def pretrain_finetune(make_model, train, valid, config: TrainConfig, *, target_a
              if compare else None)
     return TransferResult(pre, ft, alone, str(target_asset))
 
-# %% ../nbs/04_training.ipynb #c051
+# %% ../nbs/04_training.ipynb #c053
 BASELINES = ("lightgbm", "ridge", "momentum", "reversal")
 
 def _check_lags(ds, lags) -> None:
@@ -844,7 +844,7 @@ def fit_baseline(name: str, train, valid=None, *,
     est.fit(X[ok], y[ok], **fit_kw)
     return Baseline(name, est, lags, int(feature))
 
-# %% ../nbs/04_training.ipynb #c054
+# %% ../nbs/04_training.ipynb #c056
 class ArrayWindows:
     "Windows already materialised as arrays, x [n, seq, F] and y [n], in time order: the WindowDataset protocol for the scikit-learn wrappers (sample i = date i, asset 'x')."
     def __init__(self, X, y=None, positions=None, horizon: int = 1):
