@@ -122,8 +122,9 @@ def train_hedger(*, strike: float = 100.0, s0: float = 100.0, sigma: float = 0.2
                  seed: int = 0) -> tuple:
     """Train a `HedgeLSTM` on fresh GBM paths per step, the premium being the Black-Scholes price.
 
-    Returns (model, history) with history a DataFrame of the training loss per step and the loss on a fixed set of
-    `n_eval` evaluation paths (column `eval_loss`, at step 0 and every `eval_every` steps)."""
+    Training batch k (k = 1..`steps`) is drawn with seed `seed + k`, the evaluation paths with `seed + 10_000`: test
+    paths must come from other seeds. Returns (model, history) with history a DataFrame of the training loss per step
+    and the loss on a fixed set of `n_eval` evaluation paths (column `eval_loss`, at step 0 and every `eval_every` steps)."""
     if loss not in ("mse", "cvar"): raise ConfigError(f"unknown hedging loss {loss!r}; choose one of ['mse', 'cvar']")
     if not 0 < alpha < 1: raise ConfigError(f"alpha must be in (0, 1), got {alpha}")
     torch.manual_seed(seed)

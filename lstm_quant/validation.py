@@ -890,7 +890,8 @@ def compare_models(predictions, *, benchmark: str | None = None, metric: str = "
                    periods_per_year: int = 252) -> ModelComparison:
     """IC statistics, bootstrap IC interval, Sharpe/PSR/DSR of the rank long-short returns, SPA vs `benchmark` and
     the MCS, for a WalkForwardResult or a dict name -> predictions. `metric` ('ic' or 'rank_ic') defines the per-date
-    loss (-IC) of SPA and MCS. N and V of the DSR come from `trial_log` if given, else from the models compared."""
+    loss (-IC) of SPA and MCS. N and V of the DSR come from `trial_log` if given, else from the models compared (the
+    `buy_and_hold` benchmark excluded: it is not a trial of the search)."""
     if isinstance(predictions, WalkForwardResult):
         horizon = horizon or predictions.config.get("horizon", 1)
         preds = predictions.all_predictions()
@@ -919,7 +920,7 @@ def compare_models(predictions, *, benchmark: str | None = None, metric: str = "
         row.update(sharpe=m["sr"], sharpe_annual=m["sr"] * math.sqrt(periods_per_year))
         rows[name] = row
     table = pd.DataFrame(rows).T
-    srs = table["sharpe"].dropna()
+    srs = table["sharpe"].drop("buy_and_hold", errors="ignore").dropna()  # the benchmark is not a trial
     if trial_log is not None and trial_log.n_trials > 0: N, V = trial_log.n_trials, trial_log.sharpe_var
     else: N, V = max(len(srs), 1), float(np.var(srs, ddof=1)) if len(srs) > 1 else 0.0
     psr, dsr = {}, {}
