@@ -369,7 +369,8 @@ def _seeded_ewm(x: pd.DataFrame, n: int, alpha: float, *, seed_shift: int = 0) -
     inp = np.where(np.arange(D)[:, None] > seed[None, :], v, np.nan)
     ok = np.flatnonzero(seed < D)
     inp[seed[ok], ok] = sma[seed[ok], ok]
-    return pd.DataFrame(inp, x.index, x.columns).ewm(alpha=alpha, adjust=False).mean()
+    # NaN where the input is NaN: pandas' ewm would repeat the last average through gaps and after a delisting
+    return pd.DataFrame(inp, x.index, x.columns).ewm(alpha=alpha, adjust=False).mean().where(valid)
 
 def ema(x: pd.DataFrame, span: int) -> pd.DataFrame:
     "Exponential moving average, alpha = 2/(span+1), seeded with the simple mean of the first `span` values (TA-Lib EMA)."
@@ -443,7 +444,7 @@ def ema_cross(close: pd.DataFrame, fast: int = 50, slow: int = 200) -> tuple:
     ratio = ema(c, fast) / ema(c, slow) - 1
     r = ratio.to_numpy()
     state = np.where(np.isnan(r), np.nan, np.where(r >= 0, 1.0, -1.0))
-    prev = np.vstack([np.full((1, r.shape[1]), np.nan), state[:-1]])
+    prev = pd.DataFrame(state).ffill().shift(1).to_numpy()  # the last defined state before t (a data gap is no cross)
     change = ~np.isnan(state) & (state != prev)  # a cross, or the first day the state is defined
     rows = np.arange(len(r))[:, None]
     last = np.maximum.accumulate(np.where(change, rows, -1), axis=0)
