@@ -6,13 +6,17 @@ Docs: https://example.invalid/lstm_quant/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c002
 from __future__ import annotations
+import os
+import tempfile
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['FIELDS', 'PRICE_FIELDS', 'DATASETS', 'DataError', 'ConfigError', 'TrainingError', 'validate_market_data',
-           'DatasetInfo', 'load_dataset', 'list_datasets', 'read_market_data', 'SimulatedMarket', 'simulate_market']
+__all__ = ['FIELDS', 'PRICE_FIELDS', 'DATASETS', 'TMP_PREFIX', 'DataError', 'ConfigError', 'TrainingError',
+           'validate_market_data', 'DatasetInfo', 'load_dataset', 'list_datasets', 'read_market_data', 'atomic_path',
+           'SimulatedMarket', 'simulate_market']
 
 # %% ../nbs/00_data.ipynb #c003
 import numpy as np
@@ -297,6 +301,24 @@ def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw)
     return validate_market_data(frame, **validate_kw)
 
 # %% ../nbs/00_data.ipynb #c027
+TMP_PREFIX = ".tmp-"  # temporary files of atomic writes start with this; a finished folder holds none
+_UMASK = os.umask(0); os.umask(_UMASK)  # the process umask, read once (mkstemp makes 0600 files)
+
+@contextmanager
+def atomic_path(path: str | Path):
+    "Yield a temporary path next to `path`; on success fsync it and `os.replace` it onto `path`, on error remove it."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", dir=path.parent)
+    os.close(fd); tmp = Path(tmp)
+    try:
+        yield tmp
+        with open(tmp, "rb") as f: os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+# %% ../nbs/00_data.ipynb #c030
 @dataclass
 class SimulatedMarket:
     "A simulated market with its hidden truth."

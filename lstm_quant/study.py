@@ -28,22 +28,22 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'TMP_PREFIX', 'NOTEBOOK_NAME',
-           'GRID_KEYS', 'LEADERBOARD_METRICS', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'StudyConfig',
-           'head_for_loss', 'name_choices', 'cast_param', 'parse_overrides', 'resolve_params', 'validate_config',
-           'write_json_atomic', 'write_text_atomic', 'write_parquet_atomic', 'save_figure_atomic', 'read_metrics',
-           'is_complete', 'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale',
-           'run_study_notebook', 'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard',
-           'parameter_table', 'metrics_table', 'verdict', 'load_study_data', 'study_features', 'study_splits',
-           'model_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'regime_filter_for', 'sizing_for',
-           'trade', 'significance', 'study_metrics', 'StudyResult', 'study_figures', 'write_study_outputs', 'run_study']
+__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'NOTEBOOK_NAME', 'GRID_KEYS',
+           'LEADERBOARD_METRICS', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'StudyConfig', 'head_for_loss',
+           'name_choices', 'cast_param', 'parse_overrides', 'resolve_params', 'validate_config', 'write_json_atomic',
+           'write_text_atomic', 'write_parquet_atomic', 'save_figure_atomic', 'read_metrics', 'is_complete',
+           'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook',
+           'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'parameter_table', 'metrics_table',
+           'verdict', 'load_study_data', 'study_features', 'study_splits', 'model_settings', 'train_settings',
+           'walk_forward', 'sizing_settings', 'regime_filter_for', 'sizing_for', 'trade', 'significance',
+           'study_metrics', 'StudyResult', 'study_figures', 'write_study_outputs', 'run_study']
 
 # %% ../nbs/07_study.ipynb #c003
 import numpy as np
 import pandas as pd
 
 # %% ../nbs/07_study.ipynb #c004
-from .data import ConfigError, DataError, DATASETS, load_dataset, simulate_market
+from .data import ConfigError, DataError, DATASETS, load_dataset, simulate_market, TMP_PREFIX, atomic_path
 from .features import FeatureSpec, WindowDataset, build_features, forward_log_return, make_windows
 from .models import MODELS
 from .losses import LOSSES
@@ -272,22 +272,6 @@ def validate_config(config: StudyConfig) -> StudyConfig:
     return config
 
 # %% ../nbs/07_study.ipynb #c015
-TMP_PREFIX = ".tmp-"  # temporary files start with this; a finished run directory holds none
-_UMASK = os.umask(0); os.umask(_UMASK)  # the process umask, read once
-
-@contextmanager
-def _atomic_target(path: str | Path):
-    "Yield a temporary path next to `path`; on success move it onto `path` atomically, on error remove it."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + path.name + ".", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-
 def _jsonable(obj):
     "Plain JSON types: numpy scalars -> Python, NaN/inf -> None (strict JSON), Paths/dates -> str."
     if isinstance(obj, dict): return {str(k): _jsonable(v) for k, v in obj.items()}
@@ -302,25 +286,24 @@ def _jsonable(obj):
 
 def write_json_atomic(obj, path: str | Path) -> Path:
     "Write `obj` as strict JSON (NaN -> null) to `path` atomically; returns the path."
-    with _atomic_target(path) as tmp:
+    with atomic_path(path) as tmp:
         with open(tmp, "w") as f:
             json.dump(_jsonable(obj), f, indent=1, allow_nan=False)
-            f.flush(); os.fsync(f.fileno())
     return Path(path)
 
 def write_text_atomic(text: str, path: str | Path) -> Path:
     "Write a text file atomically."
-    with _atomic_target(path) as tmp: Path(tmp).write_text(text)
+    with atomic_path(path) as tmp: Path(tmp).write_text(text)
     return Path(path)
 
 def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
     "Write a DataFrame to Parquet atomically (index kept)."
-    with _atomic_target(path) as tmp: frame.to_parquet(tmp)
+    with atomic_path(path) as tmp: frame.to_parquet(tmp)
     return Path(path)
 
 def save_figure_atomic(fig, path: str | Path, *, dpi: int = 110) -> Path:
     "Save a matplotlib figure (PNG) atomically."
-    with _atomic_target(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
+    with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
     return Path(path)
 
 def read_metrics(run_dir: str | Path) -> dict | None:

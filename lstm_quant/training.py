@@ -43,7 +43,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 # %% ../nbs/04_training.ipynb #c004
-from .data import ConfigError, TrainingError
+from .data import ConfigError, TrainingError, atomic_path
 from .models import build_model, mc_predict
 from .losses import get_loss, list_losses, information_coefficient
 
@@ -546,13 +546,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: TrainConfig | No
                "config": json.dumps(config.to_dict()) if config is not None else "",
                "extra": json.dumps(dict(extra or {}), default=str),
                "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
+    with atomic_path(path) as tmp: torch.save(payload, tmp)
     return path
 
 def load_checkpoint(path: str | Path, *, map_location: str = "cpu", with_extra: bool = False):

@@ -32,7 +32,7 @@ from scipy import stats
 import torch
 
 # %% ../nbs/05_validation.ipynb #c006
-from .data import DataError, ConfigError, load_dataset, validate_market_data
+from .data import DataError, ConfigError, load_dataset, validate_market_data, TMP_PREFIX, atomic_path
 from .features import FeatureScaler, FeatureSpec, build_features, forward_log_return, make_windows
 from .losses import information_coefficient, rank_information_coefficient, directional_accuracy
 from .models import build_model
@@ -516,11 +516,7 @@ def config_hash(config) -> str:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     "Write `data` to `path` atomically: a temporary file in the same folder, fsync, then os.replace."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp: tmp.write_bytes(data)
 
 class TrialLog:
     """Every configuration tried in a study, with its per-period Sharpe ratio: the N and V of the Deflated Sharpe Ratio.
@@ -648,7 +644,7 @@ class _FoldCache:
     def __init__(self, root, key: str, config: dict):
         self.dir = Path(root) / f"wf-{key}"
         self.dir.mkdir(parents=True, exist_ok=True)
-        for tmp in self.dir.glob(".*.tmp-*"): tmp.unlink(missing_ok=True)  # leftovers of an interrupted write
+        for tmp in self.dir.glob(TMP_PREFIX + "*"): tmp.unlink(missing_ok=True)  # leftovers of an interrupted write
         self.manifest_path = self.dir / "manifest.json"
         if self.manifest_path.exists():
             self.manifest = json.loads(self.manifest_path.read_text())

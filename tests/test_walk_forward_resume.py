@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lstm_quant.data import TMP_PREFIX
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SETUP = textwrap.dedent("""
@@ -51,7 +53,7 @@ def _entries(cache: Path) -> dict:
 
 def _assert_clean(cache: Path):
     folder = next(cache.glob("wf-*"))
-    assert not [p.name for p in folder.iterdir() if ".tmp-" in p.name], "temporary files left behind"
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(TMP_PREFIX)], "temporary files left behind"
     man = json.loads((folder / "manifest.json").read_text())
     for name, e in man["entries"].items():
         files = [e["predictions"]] + ([e["state"]] if e["state"] else [])
@@ -87,7 +89,7 @@ def test_resume_after_sigkill(tmp_path):
     done = sorted(k for k in _entries(cache) if k.startswith("model_fold"))
     assert 1 <= len(done) < n_folds, done
     folder = next(cache.glob("wf-*"))
-    (folder / f".model_fold{len(done):03d}.parquet.tmp-99999").write_bytes(b"half a file")  # as if killed mid-write
+    (folder / f"{TMP_PREFIX}model_fold{len(done):03d}.parquet.x1y2z3").write_bytes(b"half a file")  # as if killed mid-write
 
     resumed = run_walk_forward(sim.data, cache_dir=cache, **kw)
     from_cache = resumed.folds["from_cache"].tolist()
