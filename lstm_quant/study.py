@@ -269,7 +269,14 @@ def validate_config(config: StudyConfig) -> StudyConfig:
                           f"loss 'pinball' (quantiles); got n_seeds={c.n_seeds}, loss={c.loss!r}")
     for b in c.baseline_list:
         if b not in choices["baselines"]: raise _unknown_name("baseline", b, choices["baselines"])
+    if c.asset_list and c.dataset in DATASETS:  # before a run directory exists, not inside the notebook
+        _check_assets(c, list(load_dataset(c.dataset).columns.unique("asset")))
     return config
+
+def _check_assets(config: StudyConfig, valid: list) -> None:
+    "Raise ConfigError for an asset of `config.assets` that the dataset does not hold, listing the valid ones."
+    for a in config.asset_list:
+        if a not in valid: raise _unknown_name(f"asset of {config.dataset}", a, valid)
 
 # %% ../nbs/07_study.ipynb #c015
 def _jsonable(obj):
@@ -679,9 +686,7 @@ def load_study_data(config: StudyConfig) -> tuple[pd.DataFrame, dict]:
                               f"{', '.join(name_choices()['dataset'])}")
         market, description = load_dataset(c.dataset), info.description
         if c.asset_list:
-            valid = list(market.columns.unique("asset"))
-            for a in c.asset_list:
-                if a not in valid: raise _unknown_name(f"asset of {c.dataset}", a, valid)
+            _check_assets(c, list(market.columns.unique("asset")))
             market = market.loc[:, market.columns.get_level_values("asset").isin(c.asset_list)]
     market = market.loc[pd.Timestamp(c.start):pd.Timestamp(c.end)]
     close = market["close"]

@@ -55,3 +55,9 @@ def test_backtest_refuses_missing_return_under_a_position(sim):
     rets.iloc[100, 2] = np.nan
     with pytest.raises(DataError, match="S02"):
         backtest(pos, rets, cost_bps=5)
+
+
+def test_unknown_asset_refused_before_any_run(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        resolve_params("quick", {"assets": "AAPL,FOO"})
+    assert "FOO" in str(err.value) and "AAPL" in str(err.value)
