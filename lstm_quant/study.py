@@ -49,10 +49,10 @@ from .models import MODELS
 from .losses import LOSSES
 from .training import TrainConfig, torch_threads
 from .validation import BASELINES as WALK_FORWARD_BASELINES
-from .validation import (daily_ic, deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
-                                   model_confidence_set, plot_splits, run_walk_forward, spa_test, walk_forward_splits)
-from .risk import (SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns,
-                             tearsheet)
+from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
+                                   model_confidence_set, plot_ic, plot_splits, run_walk_forward, spa_test, walk_forward_splits)
+from .risk import (SIZING_METHODS, backtest, drawdown, performance_summary, positions_from_signal,
+                             quantile_columns, tearsheet)
 from .regimes import RegimeFilter
 
 # %% ../nbs/07_study.ipynb #c008
@@ -905,7 +905,7 @@ class StudyResult:
 def study_figures(predictions: pd.DataFrame, returns: pd.DataFrame, splits: list, config: StudyConfig, *,
                   backtests: dict | None = None, market: pd.DataFrame | None = None, regime=None) -> dict:
     """name -> Figure: `tearsheet` (risk chapter: the model's net equity against an equal-weight buy-and-hold of the
-    universe), `strategies` (model vs baselines, net), `ic` (daily and rolling), `ic_by_year`, `splits`."""
+    universe), `strategies` (model vs baselines, net), `ic` (daily with rolling mean, cumulative, by year), `splits`."""
     import matplotlib.pyplot as plt
     figs = {}
     if backtests is not None and market is not None:
@@ -922,21 +922,11 @@ def study_figures(predictions: pd.DataFrame, returns: pd.DataFrame, splits: list
         axes[0].plot(eq.index, eq[col], lw=1.8 if col == "model" else 0.9, label=col, zorder=3 if col == "model" else 2)
     axes[0].set_title(f"{config.model} vs baselines: growth of 1, net of {config.cost_bps:g} bp costs ({config.sizing} sizing)")
     axes[0].legend(loc="upper left", fontsize=8); axes[0].axhline(1, color="grey", lw=0.5)
-    dd = eq["model"] / eq["model"].cummax() - 1
+    dd = drawdown(net["model"])
     axes[1].fill_between(dd.index, dd.to_numpy(), 0, color="tab:red", alpha=0.4); axes[1].set_ylabel("model drawdown")
     fig.tight_layout(); figs["strategies"] = fig
-    d = daily_ic(predictions)
-    fig, ax = plt.subplots(figsize=(9, 3))
-    ax.bar(d.index, d["ic"], width=1.0, color="lightgrey", label="daily IC")
-    win = max(5, min(63, len(d) // 4))
-    ax.plot(d.index, d["ic"].rolling(win, min_periods=max(2, win // 2)).mean(), color="tab:blue", label=f"{win}-day mean")
-    ax.axhline(d["ic"].mean(), color="tab:green", lw=1, ls="--", label=f"mean {d['ic'].mean():.4f}")
-    ax.axhline(0, color="black", lw=0.5); ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("cross-sectional IC of the model, out of sample"); fig.tight_layout(); figs["ic"] = fig
-    by = ic_by_year(predictions)
-    fig, ax = plt.subplots(figsize=(6, 2.8))
-    ax.bar(by.index.astype(str), by["ic"], color=["tab:green" if v > 0 else "tab:red" for v in by["ic"]])
-    ax.axhline(0, color="black", lw=0.5); ax.set_title("mean IC by year"); fig.tight_layout(); figs["ic_by_year"] = fig
+    win = max(5, min(63, len(predictions.index.unique("date")) // 4))
+    figs["ic"] = plot_ic(predictions, window=win, title=f"{config.model}: cross-sectional IC out of sample (validation chapter)")
     fig, ax = plt.subplots(figsize=(9, 0.5 + 0.35 * len(splits)))
     plot_splits(splits, ax=ax, title="walk-forward folds (train / valid / test)"); fig.tight_layout(); figs["splits"] = fig
     for f in figs.values(): plt.close(f)

@@ -24,7 +24,7 @@ def test_lq_study_run_smoke(tmp_path):
     assert is_complete(d)
     files = {str(p.relative_to(d)) for p in d.rglob("*") if p.is_file()}
     for f in ("params.json", "predictions.parquet", "returns.parquet", "metrics.json", "report.html", NOTEBOOK_NAME,
-              "figures/tearsheet.png", "figures/strategies.png", "figures/ic.png", "figures/ic_by_year.png", "figures/splits.png"):
+              "figures/tearsheet.png", "figures/strategies.png", "figures/ic.png", "figures/splits.png"):
         assert f in files, (f, sorted(files))
     assert not [f for f in files if Path(f).name.startswith(TMP_PREFIX)]
     expected = {**resolve_params("smoke", {"test_days": 42, "cost_bps": 10}), "output_dir": str(d.resolve())}
