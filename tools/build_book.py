@@ -90,6 +90,7 @@ def execute(path: Path, commit: str, dirty: bool) -> dict:
     seconds = time.time() - t0
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     nb = nbformat.read(tmp, as_version=4)
+    title, desc = _description(nb)
     shown = ", ".join(f"`{k}={v!r}`" for k, v in params.items() if k in ("run_full", "preset") or "STUDY" not in k)
     stamp = (f"*Executed by `make book` on {when} from commit `{commit[:10]}`"
              f"{' (with uncommitted changes)' if dirty else ''}, in {seconds:.0f} s on this machine"
@@ -97,14 +98,12 @@ def execute(path: Path, commit: str, dirty: bool) -> dict:
              f"Source: [`nbs/{path.name}`](../nbs/{path.name}).*")
     cell = nbformat.v4.new_markdown_cell(stamp)
     cell.metadata["tags"] = [STAMP_TAG]
-    cell.pop("id", None)
+    cell["id"] = STAMP_TAG
     nb.cells.insert(0, cell)
-    nbformat.validator.normalize(nb)
     nbformat.write(nb, out)
     tmp.unlink(missing_ok=True)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     (BOOK / path.with_suffix(".html").name).write_text(body)
-    title, desc = _description(nb)
     return dict(source_hash=source_hash(path), commit=commit, dirty=dirty, executed_at=when,
                 seconds=round(seconds, 1), parameters={k: v for k, v in params.items()}, title=title,
                 description=desc)
