@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from lstm_quant.data import load_dataset
-from lstm_quant.features import (FeatureSpec, atr, bollinger, build_features, clear_garch_cache, forward_log_return,
-                                 macd, make_windows, rsi)
+from lstm_quant.features import FeatureSpec, build_features
+from lstm_quant.indicators import atr, bollinger, clear_garch_cache, macd, rsi
+from lstm_quant.windows import forward_log_return, make_windows
 
 
 def timed(fn, repeats):
