@@ -22,16 +22,16 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 # %% ../nbs/04c_baselines.ipynb #c004
-from .data import ConfigError
+from .core import check_choice, check_int
 from .losses import information_coefficient
-from .loop import _check_data, _is_int
+from .loop import _check_data
 
 # %% ../nbs/04c_baselines.ipynb #c010
 BASELINES = ("lightgbm", "ridge", "momentum", "reversal")
 
 def _check_lags(ds, lags) -> None:
     seq_len = int(getattr(ds, "seq_len", lags))
-    if not _is_int(lags) or not 1 <= lags <= seq_len: raise ConfigError(f"lags={lags!r}: must be an integer in [1, seq_len={seq_len}]")
+    check_int("lags", lags, lo=1, hi=seq_len)  # at most the window length
 
 def lagged_matrix(ds, lags: int, *, batch_size: int = 16384) -> tuple[np.ndarray, np.ndarray]:
     "The last `lags` rows of every window, flattened: X [n, lags * F] (oldest row first), y [n]."
@@ -67,14 +67,12 @@ def fit_baseline(name: str, train, valid=None, *,
                  feature: int | str = 0,  # momentum/reversal: the (return-like) feature, by position or name
                  seed: int = 0, **params) -> Baseline:
     "Fit a baseline on the same windows and labels as the LSTM: 'lightgbm', 'ridge' (on the flattened last `lags` rows), 'momentum' (sign of the summed feature) or 'reversal' (minus that)."
-    if name not in BASELINES: raise ConfigError(f"unknown baseline {name!r}; choose one of {list(BASELINES)}")
+    check_choice("baseline", name, BASELINES)
     _check_data(train, "train")
     if isinstance(feature, str):
         names = list(getattr(train, "feature_names", []))
-        if feature not in names: raise ConfigError(f"unknown feature {feature!r}; choose one of {names}")
-        feature = names.index(feature)
-    if not _is_int(feature) or not 0 <= feature < train.n_features:
-        raise ConfigError(f"feature={feature!r}: must name one of the {train.n_features} features")
+        feature = names.index(check_choice("feature", feature, names))
+    check_int("feature", feature, lo=0, hi=train.n_features - 1)
     _check_lags(train, lags)
     if name in ("momentum", "reversal"): return Baseline(name, None, lags, int(feature))
     X, y = lagged_matrix(train, lags)

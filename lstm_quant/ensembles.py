@@ -23,11 +23,11 @@ from torch import nn
 from sklearn.linear_model import Ridge
 
 # %% ../nbs/04b_ensembles.ipynb #c004
-from .data import ConfigError
+from .core import ConfigError, check_choice, check_int, unknown_name
 from .models import build_model
 from .losses import information_coefficient
 from .loop import (TrainConfig, FitResult, fit, predict, seed_everything, global_rng_preserved, _DateGroups,
-                             _LOCAL_MODELS, _is_int)
+                             _LOCAL_MODELS)
 
 # %% ../nbs/04b_ensembles.ipynb #c010
 def _new_model(make_model, n_features: int, seed: int, model_kwargs: Mapping | None) -> nn.Module:
@@ -77,7 +77,7 @@ def bag_seeds(make_model, train, valid, config: TrainConfig, *, seeds: Sequence[
 
 def block_bootstrap_positions(ds, *, block_days: int = 20, seed: int = 0) -> np.ndarray:
     "Positions of a time-block bootstrap resample: blocks of `block_days` consecutive dates drawn with replacement until the sample has as many dates as `ds` (all assets of a drawn date come along)."
-    if not _is_int(block_days) or block_days < 1: raise ConfigError(f"block_days={block_days!r}: must be an integer >= 1")
+    check_int("block_days", block_days, lo=1)
     groups = _DateGroups(ds)
     n = len(groups.rows)
     block = min(block_days, n)
@@ -89,7 +89,7 @@ def block_bootstrap_positions(ds, *, block_days: int = 20, seed: int = 0) -> np.
 def bag_time_blocks(make_model, train, valid, config: TrainConfig, *, n_members: int = 5, block_days: int = 20,
                     seed: int = 0, model_kwargs: Mapping | None = None) -> Ensemble:
     "Time-block bootstrap bagging: each member trains on its own block-bootstrap resample of the training dates."
-    if not _is_int(n_members) or n_members < 1: raise ConfigError(f"n_members={n_members!r}: must be an integer >= 1")
+    check_int("n_members", n_members, lo=1)
     results = []
     for i in range(n_members):
         s = seed + i
@@ -112,7 +112,7 @@ def blend_weights(valid_predictions: Mapping[str, pd.DataFrame], *, method: str 
     if method == "equal": w = np.ones(P.shape[1])
     elif method == "ic": w = np.array([max(information_coefficient(P[c].to_numpy(), y.to_numpy()), 0.0) for c in P])
     elif method == "inverse_mse": w = np.array([1.0 / np.mean((P[c] - y) ** 2) for c in P])
-    else: raise ConfigError(f"unknown method {method!r}; choose one of ['ic', 'inverse_mse', 'equal']")
+    else: raise unknown_name("blend method", method, ["ic", "inverse_mse", "equal"])
     w = np.nan_to_num(w)
     if w.sum() <= 0: w = np.ones(P.shape[1])  # nothing beats zero on validation: fall back to equal weights
     return dict(zip(P.columns, (w / w.sum()).tolist()))
@@ -189,7 +189,7 @@ class StackingEnsemble:
 def asset_subset(ds, asset: str):
     "The samples of one asset (same arrays)."
     assets = [str(a) for a in ds.assets]
-    if str(asset) not in assets: raise ConfigError(f"unknown asset {asset!r}; choose one of {assets}")
+    check_choice("asset", str(asset), assets)
     return ds.subset(np.asarray(ds.asset_idx) == assets.index(str(asset)))
 
 def encoder_parameters(model: nn.Module) -> list[nn.Parameter]:

@@ -31,7 +31,7 @@ from torch import nn
 from tqdm import tqdm
 
 # %% ../nbs/04a_loop.ipynb #c004
-from .data import ConfigError, TrainingError, atomic_path
+from .core import ConfigError, TrainingError, atomic_path, check_choice, check_int, check_number, jsonable, unknown_name
 from .models import build_model, mc_predict
 from .losses import get_loss, list_losses, information_coefficient
 
@@ -39,9 +39,7 @@ from .losses import get_loss, list_losses, information_coefficient
 _MONITORS = ("valid_loss", "valid_ic")
 _SCHEDULERS = ("cosine", "none")
 _DEVICE_RE = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
-
-def _is_int(v) -> bool: return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-def _is_num(v) -> bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+_DEVICES = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
 @dataclass
 class TrainConfig:
@@ -75,39 +73,36 @@ class TrainConfig:
 
     def validate(self) -> "TrainConfig":
         "Check every setting; raise `ConfigError` naming the parameter and what it must be."
-        def bad(name, must): raise ConfigError(f"TrainConfig.{name}={getattr(self, name)!r}: {must}")
-        for name in ("epochs", "batch_size", "eval_batch_size"):
-            if not _is_int(getattr(self, name)) or getattr(self, name) < 1: bad(name, "must be an integer >= 1")
-        for name in ("patience", "max_batches_per_epoch", "num_threads"):
-            v = getattr(self, name)
-            if v is not None and (not _is_int(v) or v < 1): bad(name, "must be None or an integer >= 1")
-        if not _is_num(self.lr) or self.lr <= 0: bad("lr", "must be a finite number > 0")
-        for name in ("weight_decay", "min_lr_frac", "min_delta", "feature_noise", "l1_input"):
-            v = getattr(self, name)
-            if not _is_num(v) or v < 0: bad(name, "must be a finite number >= 0")
-        if self.min_lr_frac > 1: bad("min_lr_frac", "must be in [0, 1]")
-        if self.grad_clip is not None and (not _is_num(self.grad_clip) or self.grad_clip <= 0): bad("grad_clip", "must be None or a number > 0")
-        if self.dropout is not None and (not _is_num(self.dropout) or not 0 <= self.dropout < 1): bad("dropout", "must be None or in [0, 1)")
-        if not _is_num(self.temporal_dropout) or not 0 <= self.temporal_dropout < 1: bad("temporal_dropout", "must be in [0, 1)")
-        if self.monitor not in _MONITORS: bad("monitor", f"choose one of {list(_MONITORS)}")
-        if self.scheduler not in _SCHEDULERS: bad("scheduler", f"choose one of {list(_SCHEDULERS)}")
-        if not isinstance(self.loss, str): bad("loss", f"must be a loss name, one of {list(list_losses().index)}")
-        if not isinstance(self.loss_kwargs, Mapping): bad("loss_kwargs", "must be a dict of keyword arguments for get_loss")
-        if not _is_int(self.seed) or self.seed < 0: bad("seed", "must be an integer >= 0")
+        def name(n): return f"TrainConfig.{n}"
+        for n in ("epochs", "batch_size", "eval_batch_size"): check_int(name(n), getattr(self, n), lo=1)
+        for n in ("patience", "max_batches_per_epoch", "num_threads"):  # None: no limit / keep torch's setting
+            if getattr(self, n) is not None: check_int(name(n), getattr(self, n), lo=1)
+        check_number(name("lr"), self.lr, lo=0, lo_open=True)
+        for n in ("weight_decay", "min_delta", "feature_noise", "l1_input"): check_number(name(n), getattr(self, n), lo=0)
+        check_number(name("min_lr_frac"), self.min_lr_frac, lo=0, hi=1)
+        if self.grad_clip is not None: check_number(name("grad_clip"), self.grad_clip, lo=0, lo_open=True)
+        if self.dropout is not None: check_number(name("dropout"), self.dropout, lo=0, hi=1, hi_open=True)
+        check_number(name("temporal_dropout"), self.temporal_dropout, lo=0, hi=1, hi_open=True)
+        check_choice(name("monitor"), self.monitor, _MONITORS)
+        check_choice(name("scheduler"), self.scheduler, _SCHEDULERS)
+        if not isinstance(self.loss, str): raise unknown_name(name("loss"), self.loss, list_losses().index)
+        if not isinstance(self.loss_kwargs, Mapping):
+            raise ConfigError(f"{name('loss_kwargs')} must be a dict of keyword arguments for get_loss, got {self.loss_kwargs!r}")
+        check_int(name("seed"), self.seed, lo=0)
         if not isinstance(self.device, str) or not _DEVICE_RE.match(self.device.lower()):
-            bad("device", "choose 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'")
+            raise unknown_name(name("device"), self.device, _DEVICES)
         return self
 
     def to_dict(self) -> dict:
         "Plain-JSON dict of the settings (what goes into params.json and checkpoints)."
-        return json.loads(json.dumps(asdict(self)))
+        return jsonable(self)
 
     @classmethod
     def from_dict(cls, d: Mapping) -> "TrainConfig":
         "Build from a dict; unknown keys raise `ConfigError` listing the valid ones."
         names = [f.name for f in fields(cls)]
         unknown = sorted(set(d) - set(names))
-        if unknown: raise ConfigError(f"unknown TrainConfig setting(s) {unknown}; valid settings are {names}")
+        if unknown: raise unknown_name("TrainConfig setting", unknown[0] if len(unknown) == 1 else unknown, names)
         return cls(**dict(d))
 
 # %% ../nbs/04a_loop.ipynb #c011
@@ -115,7 +110,7 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     "The torch device for a setting: 'auto' is CUDA when available, else CPU. Raises `ConfigError` if unavailable."
     if isinstance(device, torch.device): return device
     d = str(device).lower()
-    if not _DEVICE_RE.match(d): raise ConfigError(f"unknown device {device!r}; choose 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'")
+    if not _DEVICE_RE.match(d): raise unknown_name("device", device, _DEVICES)
     if d == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if d.startswith("cuda"):
         if not torch.cuda.is_available(): raise ConfigError(f"device {device!r} requested but CUDA is not available; use 'auto' or 'cpu'")
@@ -137,8 +132,8 @@ def torch_threads(n: int | None):
 
 def seed_everything(seed: int) -> None:
     "Seed Python's `random`, NumPy's global generator and torch (CPU and every CUDA device)."
-    if not _is_int(seed) or seed < 0: raise ConfigError(f"seed={seed!r}: must be an integer >= 0")
-    random.seed(int(seed)); np.random.seed(int(seed) % 2**32); torch.manual_seed(int(seed))
+    seed = check_int("seed", seed, lo=0)
+    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
 @contextmanager
 def global_rng_preserved(device: torch.device | None = None):
@@ -191,11 +186,11 @@ def train_valid_split(ds, valid_frac: float = 0.2, *,
                      ) -> tuple:
     "Split a WindowDataset in time: the last `valid_frac` of its dates -> valid; train ends `embargo` dates before, so no train label reaches into valid."
     _check_data(ds, "ds")
-    if not _is_num(valid_frac) or not 0 < valid_frac < 1: raise ConfigError(f"valid_frac={valid_frac!r}: must be in (0, 1)")
+    check_number("valid_frac", valid_frac, lo=0, hi=1, lo_open=True, hi_open=True)
     horizon = int(getattr(ds, "horizon", 1))
-    embargo = horizon if embargo is None else embargo
-    if not _is_int(embargo) or embargo < horizon:
-        raise ConfigError(f"embargo={embargo!r}: must be an integer >= the label horizon ({horizon} dates), "
+    embargo = check_int("embargo", horizon if embargo is None else embargo)
+    if embargo < horizon:
+        raise ConfigError(f"embargo={embargo}: must be >= the label horizon ({horizon} dates), "
                           "or the last training labels overlap the validation period")
     date_idx = np.asarray(ds.date_idx)
     rows = np.unique(date_idx)
@@ -508,7 +503,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
             mc_seed: int | None = 0,  # seed of the Monte Carlo dropout draws (None: global random state)
            ) -> pd.DataFrame:
     "Predictions indexed (date, asset): `prediction`, `target` (+ `std` with mc_samples > 0, `p_up`, `q{level}`)."
-    if not _is_int(mc_samples) or mc_samples < 0: raise ConfigError(f"mc_samples={mc_samples!r}: must be an integer >= 0")
+    check_int("mc_samples", mc_samples, lo=0)
     if mc_samples == 1: raise ConfigError("mc_samples=1 gives no spread; use 0 (off) or >= 2")
     _check_data(data, "data")
     dev = _model_device(model) if device is None else resolve_device(device)

@@ -24,7 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 # %% ../nbs/04d_training.ipynb #c004
-from .data import ConfigError
+from .core import ConfigError
 from .models import build_model
 from .loop import (TrainConfig, resolve_device, torch_threads, seed_everything, global_rng_preserved,
                              progress_enabled, deterministic_mode, train_valid_split, gather_dates, set_dropout,
