@@ -1,12 +1,15 @@
 """Data flows one way: no chapter imports from a later one (DESIGN.md's table)."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "lstm_quant"
 # module -> chapter order; a module may import only modules of a strictly earlier chapter (or itself)
-ORDER = {"data": 0, "features": 1, "models": 2, "losses": 3, "training": 4, "validation": 5,
+ORDER = {"data": 0, "features": 1, "models": 2, "losses": 3, "training": 4,
+         "splits": 5, "ic": 5, "significance": 5, "validation": 5,
          "risk": 6, "regimes": 6, "portfolio": 6, "hedging": 6, "study": 7, "cli": 7}
 # models and losses are pure torch: they may use the shared errors from data, nothing else of ours
 TORCH_ONLY = {"models", "losses"}
@@ -38,3 +41,15 @@ def test_imports_point_up(path):
         assert ORDER[other] <= ORDER[me], f"{me} (chapter {ORDER[me]}) imports later chapter {other} ({ORDER[other]})"
         if me in TORCH_ONLY:
             assert other == "data", f"{me} must stay torch-only (it imports {other})"
+
+
+# statistics a risk chapter or a study reads must not pull in torch, the training loop or the tabular baselines
+LIGHT = ["significance", "ic"]
+
+
+@pytest.mark.parametrize("module", LIGHT)
+def test_light_modules_import_no_torch(module):
+    code = (f"import lstm_quant.{module}, sys; heavy = [m for m in ('torch', 'lstm_quant.training', 'lightgbm', 'sklearn') "
+            "if m in sys.modules]; assert not heavy, heavy")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent)
+    assert res.returncode == 0, f"importing lstm_quant.{module} imports {res.stderr.strip().splitlines()[-1]}"
