@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test study lab env export clean-nbs check-sync check-params nbtest pytest bench
+.PHONY: test study lab env export clean-nbs check-sync check-params check-book nbtest pytest bench book
 
 # The environment: torch first (the CPU wheel on local disk; plain `torch` pulls a multi-GB CUDA
 # build), then the project with its dev extra. Re-run when pyproject.toml changes.
@@ -41,6 +41,11 @@ nbtest: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q tests
 
+# The executed book (book/) must be current: a chapter whose source changed after its page was built fails here.
+# Rebuilding is too slow for CI (every chapter with its slow real-data sections), so CI checks and `make book` builds.
+check-book: $(STAMP)
+	$(BIN)/python tools/build_book.py --check
+
 test: check-sync check-params nbtest pytest
 
 study: $(STAMP)
@@ -49,6 +54,10 @@ study: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/pip install -q -e ".[dev,lab]"
 	$(BIN)/jupyter lab --notebook-dir=nbs
+
+# Execute every chapter with its slow sections into book/ (only the chapters whose source changed; FORCE=1 for all).
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py $(if $(FORCE),--force,)
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done

@@ -6,33 +6,26 @@ Docs: https://example.invalid/lstm_quant/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c002
 from __future__ import annotations
-import os
-import tempfile
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['FIELDS', 'PRICE_FIELDS', 'DATASETS', 'TMP_PREFIX', 'DataError', 'ConfigError', 'TrainingError',
-           'validate_market_data', 'DatasetInfo', 'load_dataset', 'list_datasets', 'read_market_data', 'atomic_path',
-           'SimulatedMarket', 'simulate_market']
+__all__ = ['FIELDS', 'PRICE_FIELDS', 'DATASETS', 'validate_market_data', 'DatasetInfo', 'load_dataset', 'list_datasets',
+           'read_market_data', 'SimulatedMarket', 'simulate_market', 'DataError', 'ConfigError', 'TrainingError',
+           'TMP_PREFIX', 'atomic_path']
 
 # %% ../nbs/00_data.ipynb #c003
 import numpy as np
 import pandas as pd
 
 # %% ../nbs/00_data.ipynb #c007
-class DataError(ValueError):
-    "Bad market data: the message names the problem and where (asset, date)."
-
-class ConfigError(ValueError):
-    "Unknown name or impossible setting: the message lists the valid choices."
-
-class TrainingError(RuntimeError):
-    "Training failed (e.g. a non-finite loss): the message names the epoch and batch."
+from .core import DataError, ConfigError, TrainingError, TMP_PREFIX, atomic_path
 
 # %% ../nbs/00_data.ipynb #c008
+_all_ = ["DataError", "ConfigError", "TrainingError", "TMP_PREFIX", "atomic_path"]
+
+# %% ../nbs/00_data.ipynb #c009
 FIELDS = ("open", "high", "low", "close", "volume")
 PRICE_FIELDS = ("open", "high", "low", "close")
 
@@ -46,7 +39,7 @@ def _where(frame: pd.DataFrame, mask: pd.DataFrame, limit: int = 3) -> str:
     more = int(stacked.sum()) - len(hits)
     return "; ".join(fmt(ix) for ix in hits) + (f" (and {more} more)" if more > 0 else "")
 
-# %% ../nbs/00_data.ipynb #c010
+# %% ../nbs/00_data.ipynb #c011
 def _check_gaps(values: pd.DataFrame, max_gap: int) -> None:
     "Raise if a column has more than `max_gap` consecutive NaN rows strictly inside its first..last valid date."
     arr = values.to_numpy(dtype=float)
@@ -68,7 +61,7 @@ def _check_gaps(values: pd.DataFrame, max_gap: int) -> None:
             raise DataError(f"gap of {lengths[k]} missing rows inside {name} starting {d0.date()} "
                             f"(max_gap={max_gap}); fill it yourself or raise max_gap")
 
-# %% ../nbs/00_data.ipynb #c011
+# %% ../nbs/00_data.ipynb #c012
 def validate_market_data(df: pd.DataFrame, *,
                          min_rows: int = 1,  # fewest rows (dates) required, e.g. a feature window length
                          max_gap: int = 10,  # longest run of missing rows allowed inside an asset's life (trading days)
@@ -138,7 +131,7 @@ def validate_market_data(df: pd.DataFrame, *,
         warnings.warn("validate_market_data repaired a copy: " + "; ".join(repairs), UserWarning, stacklevel=2)
     return out
 
-# %% ../nbs/00_data.ipynb #c017
+# %% ../nbs/00_data.ipynb #c018
 @dataclass(frozen=True)
 class DatasetInfo:
     "A built-in dataset: how to load it and what it is."
@@ -238,7 +231,7 @@ DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
                 "one field per series, asset 'US'", "statsmodels macrodata", "exogenous", "quarterly", _load_us_macro),
 ]}
 
-# %% ../nbs/00_data.ipynb #c018
+# %% ../nbs/00_data.ipynb #c019
 _CACHE: dict[str, pd.DataFrame] = {}
 
 def load_dataset(name: str, *, validate: bool = True) -> pd.DataFrame:
@@ -262,7 +255,7 @@ def list_datasets() -> pd.DataFrame:
                          assets=", ".join(df.columns.unique("asset")), fields=", ".join(df.columns.unique("field"))))
     return pd.DataFrame(rows).set_index("name")
 
-# %% ../nbs/00_data.ipynb #c024
+# %% ../nbs/00_data.ipynb #c025
 _ASSET_COLS = ("asset", "ticker", "symbol")
 
 def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw) -> pd.DataFrame:
@@ -300,25 +293,7 @@ def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw)
     if not isinstance(frame.index, pd.DatetimeIndex) or frame.index.tz is None: frame.index = _date_index(frame.index)
     return validate_market_data(frame, **validate_kw)
 
-# %% ../nbs/00_data.ipynb #c027
-TMP_PREFIX = ".tmp-"  # temporary files of atomic writes start with this; a finished folder holds none
-_UMASK = os.umask(0); os.umask(_UMASK)  # the process umask, read once (mkstemp makes 0600 files)
-
-@contextmanager
-def atomic_path(path: str | Path):
-    "Yield a temporary path next to `path`; on success fsync it and `os.replace` it onto `path`, on error remove it."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", dir=path.parent)
-    os.close(fd); tmp = Path(tmp)
-    try:
-        yield tmp
-        with open(tmp, "rb") as f: os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-# %% ../nbs/00_data.ipynb #c030
+# %% ../nbs/00_data.ipynb #c028
 @dataclass
 class SimulatedMarket:
     "A simulated market with its hidden truth."

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 # %% ../nbs/05b_ic.ipynb #c004
-from .data import DataError
+from .core import DataError
 
 # %% ../nbs/05b_ic.ipynb #c008
 def _check_pred(pred: pd.DataFrame, cols=("prediction", "target")) -> pd.DataFrame:

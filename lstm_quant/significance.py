@@ -6,7 +6,6 @@ Docs: https://example.invalid/lstm_quant/significance.html.md"""
 
 # %% ../nbs/05c_significance.ipynb #c002
 from __future__ import annotations
-import hashlib
 import json
 import math
 import warnings
@@ -16,7 +15,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',
            'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set', 'block_bootstrap_ci', 'ic_confidence_interval',
-           'config_hash', 'TrialLog']
+           'TrialLog']
 
 # %% ../nbs/05c_significance.ipynb #c003
 import numpy as np
@@ -24,7 +23,8 @@ import pandas as pd
 from scipy import stats
 
 # %% ../nbs/05c_significance.ipynb #c004
-from .data import DataError, ConfigError, atomic_path
+from .core import (DataError, ConfigError, check_int, check_number, check_choice, unknown_name, stable_hash,
+                             write_text_atomic)
 from .ic import _as_daily, hac_mean_test
 
 # %% ../nbs/05c_significance.ipynb #c008
@@ -63,10 +63,8 @@ def probabilistic_sharpe_ratio(returns, sr_benchmark: float = 0.0) -> float | pd
 def expected_max_sharpe(n_trials: int, trials_sharpe_var: float) -> float:
     """SR0: the expected maximum of `n_trials` independent Sharpe ratios whose true value is 0 and whose variance across
     trials is `trials_sharpe_var` (per-period Sharpe units squared). 0 for a single trial."""
-    if not (isinstance(n_trials, (int, np.integer)) and n_trials >= 1):
-        raise ConfigError(f"n_trials must be an integer >= 1 (the number of configurations tried), got {n_trials!r}")
-    if not (np.isfinite(trials_sharpe_var) and trials_sharpe_var >= 0):
-        raise ConfigError(f"trials_sharpe_var must be a finite variance >= 0, got {trials_sharpe_var!r}")
+    check_int("n_trials", n_trials, lo=1)  # the number of configurations tried
+    check_number("trials_sharpe_var", trials_sharpe_var, lo=0)
     if n_trials == 1: return 0.0
     z1 = stats.norm.ppf(1.0 - 1.0 / n_trials)
     z2 = stats.norm.ppf(1.0 - 1.0 / (n_trials * math.e))
@@ -80,7 +78,7 @@ def deflated_sharpe_ratio(returns, n_trials: int, trials_sharpe_var: float) -> f
 # %% ../nbs/05c_significance.ipynb #c015
 def _loss_frame(losses, *, kind: str = "loss", name: str = "losses") -> pd.DataFrame:
     "Dates x models loss frame from a DataFrame or a dict of Series (inner-joined on dates, NaN rows dropped)."
-    if kind not in ("loss", "returns"): raise ConfigError(f"kind must be one of ['loss', 'returns'], got {kind!r}")
+    check_choice("kind", kind, ("loss", "returns"))
     if isinstance(losses, dict):
         if not losses: raise DataError(f"{name}: empty dict")
         frame = pd.concat({k: pd.Series(v) if not isinstance(v, pd.Series) else v for k, v in losses.items()}, axis=1, join="inner")
@@ -121,7 +119,7 @@ def spa_test(losses, benchmark, *, kind: str = "loss", reps: int = 1000, block_s
     from arch.bootstrap import SPA
     if isinstance(benchmark, str):
         frame = _loss_frame(losses, kind=kind)
-        if benchmark not in frame.columns: raise ConfigError(f"benchmark {benchmark!r} is not a model; choose one of {list(frame.columns)}")
+        check_choice("benchmark", benchmark, list(frame.columns))
         bench, models = frame[benchmark], frame.drop(columns=benchmark)
         bname = benchmark
     else:
@@ -169,8 +167,8 @@ def model_confidence_set(losses, *, size: float = 0.1, kind: str = "loss", metho
     """Hansen-Lunde-Nason Model Confidence Set of the models in `losses` (dates x models, lower better; or
     `kind='returns'`) at confidence 1 - `size`. A model is in the set when its MCS p-value >= `size`."""
     from arch.bootstrap import MCS
-    if not 0 < size < 1: raise ConfigError(f"size must be in (0, 1), got {size!r}")
-    if method not in ("R", "max"): raise ConfigError(f"method must be one of ['R', 'max'], got {method!r}")
+    check_number("size", size, lo=0, hi=1, lo_open=True, hi_open=True)
+    check_choice("method", method, ("R", "max"))
     frame = _loss_frame(losses, kind=kind)
     if frame.shape[1] < 2: raise DataError("model_confidence_set needs at least two models")
     bs = int(block_size) if block_size is not None else int(np.sqrt(len(frame)))
@@ -191,9 +189,9 @@ def block_bootstrap_ci(x, statistic="mean", *, level: float = 0.95, reps: int = 
     funcs = {"mean": np.mean, "sharpe": lambda a: np.mean(a) / np.std(a, ddof=1)}
     if callable(statistic): func = statistic
     elif statistic in funcs: func = funcs[statistic]
-    else: raise ConfigError(f"statistic must be a function or one of {sorted(funcs)}, got {statistic!r}")
-    if method not in ("stationary", "circular"): raise ConfigError(f"method must be one of ['stationary', 'circular'], got {method!r}")
-    if not 0 < level < 1: raise ConfigError(f"level must be in (0, 1), got {level!r}")
+    else: raise unknown_name("statistic (or pass a function)", statistic, funcs)
+    check_choice("method", method, ("stationary", "circular"))
+    check_number("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     a = pd.Series(x, dtype=float).dropna().to_numpy()
     if len(a) < 10: raise DataError(f"block_bootstrap_ci needs at least 10 observations, got {len(a)}")
     if block_size is None:
@@ -210,28 +208,10 @@ def ic_confidence_interval(pred: pd.DataFrame, *, column: str = "ic", **kw) -> d
     return block_bootstrap_ci(_as_daily(pred)[column], "mean", **kw)
 
 # %% ../nbs/05c_significance.ipynb #c028
-def config_hash(config) -> str:
-    "Stable 16-hex-digit SHA-256 of a configuration (dicts, dataclasses, lists; other objects by their repr)."
-    def norm(o):
-        if hasattr(o, "__dataclass_fields__"): return {"__class__": type(o).__name__, **{k: norm(v) for k, v in asdict(o).items()}}
-        if isinstance(o, dict): return {str(k): norm(v) for k, v in sorted(o.items(), key=lambda kv: str(kv[0]))}
-        if isinstance(o, (list, tuple)): return [norm(v) for v in o]
-        if isinstance(o, (np.integer,)): return int(o)
-        if isinstance(o, (np.floating,)): return float(o)
-        if isinstance(o, (pd.Timestamp,)): return str(o)
-        if isinstance(o, (str, int, float, bool)) or o is None: return o
-        return repr(o)
-    blob = json.dumps(norm(config), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    "Write `data` to `path` atomically: a temporary file in the same folder, fsync, then os.replace."
-    with atomic_path(path) as tmp: tmp.write_bytes(data)
-
 class TrialLog:
     """Every configuration tried in a study, with its per-period Sharpe ratio: the N and V of the Deflated Sharpe Ratio.
 
-    Re-recording the same configuration (same `config_hash`) replaces the earlier trial, so reruns do not inflate N.
+    Re-recording the same configuration (same `stable_hash`) replaces the earlier trial, so reruns do not inflate N.
     With a `path`, the log is loaded from it if present and saved (atomically, JSON) after every `record`."""
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else None
@@ -244,7 +224,7 @@ class TrialLog:
         if (returns is None) == (sharpe is None): raise ConfigError("record needs exactly one of returns= or sharpe=")
         if returns is not None:
             m = sharpe_moments(returns); sharpe, metrics = m["sr"], {**metrics, "n_obs": m["n"]}
-        key = config_hash(config)
+        key = stable_hash(config)
         cfg = json.loads(json.dumps(asdict(config) if hasattr(config, "__dataclass_fields__") else config, default=str))
         trial = dict(key=key, name=name or key, sharpe=float(sharpe), config=cfg,
                      metrics={k: (float(v) if isinstance(v, (int, float, np.number)) else v) for k, v in metrics.items()},
@@ -281,7 +261,7 @@ class TrialLog:
         "Write the log as JSON (atomically); returns the path."
         path = Path(path) if path is not None else self.path
         if path is None: raise ConfigError("TrialLog.save needs a path (none given at construction)")
-        _atomic_write(path, json.dumps({"version": 1, "trials": self.trials}, indent=1, default=str).encode())
+        write_text_atomic(json.dumps({"version": 1, "trials": self.trials}, indent=1, default=str), path)
         return path
 
     @classmethod

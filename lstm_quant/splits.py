@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 # %% ../nbs/05a_splits.ipynb #c004
-from .data import DataError, ConfigError
+from .core import DataError, ConfigError, check_int, check_number
 
 # %% ../nbs/05a_splits.ipynb #c008
 def _as_dates(dates, name: str = "dates") -> pd.DatetimeIndex:
@@ -77,15 +77,14 @@ def _fold_sizes(*, train_size, test_size, step, embargo, horizon, valid_frac, mi
     "The gap max(embargo, horizon) and the validation length of `walk_forward_splits`' settings; ConfigError if none fits."
     for name, v, lo in (("train_size", train_size, 2), ("test_size", test_size, 1), ("horizon", horizon, 0),
                         ("embargo", embargo, 0), ("min_test_size", min_test_size, 1)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo:
-            raise ConfigError(f"{name} must be an integer >= {lo} (trading days), got {v!r}")
+        check_int(name, v, lo=lo)  # trading days
     if min_test_size > test_size: raise ConfigError(f"min_test_size={min_test_size} > test_size={test_size}")
     step = test_size if step is None else step
     if step != test_size:
         raise ConfigError(f"step={step} != test_size={test_size}: test blocks would "
                           f"{'overlap' if step < test_size else 'leave holes'}; retrain every test_size days "
                           "(set step=None or step=test_size)")
-    if not (0 <= valid_frac < 1): raise ConfigError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
+    check_number("valid_frac", valid_frac, lo=0, hi=1, hi_open=True)
     gap = max(int(embargo), int(horizon))
     n_valid = int(round(valid_frac * train_size)) if valid_frac > 0 else 0
     if valid_frac > 0: n_valid = max(n_valid, 1)
