@@ -1,5 +1,7 @@
 """Data flows one way: no chapter imports from a later one (DESIGN.md's table)."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,15 @@ def test_imports_point_up(path):
         assert ORDER[other] <= ORDER[me], f"{me} (chapter {ORDER[me]}) imports later chapter {other} ({ORDER[other]})"
         if me in TORCH_ONLY:
             assert other in ("core", "data"), f"{me} must stay torch-only (it imports {other})"
+
+
+# statistics a risk chapter or a study reads must not pull in torch, the training loop or the tabular baselines
+LIGHT = ["significance", "ic"]
+
+
+@pytest.mark.parametrize("module", LIGHT)
+def test_light_modules_import_no_torch(module):
+    code = (f"import lstm_quant.{module}, sys; heavy = [m for m in ('torch', 'lstm_quant.training', 'lightgbm', 'sklearn') "
+            "if m in sys.modules]; assert not heavy, heavy")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent)
+    assert res.returncode == 0, f"importing lstm_quant.{module} imports {res.stderr.strip().splitlines()[-1]}"
