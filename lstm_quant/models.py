@@ -32,7 +32,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% ../nbs/02_models.ipynb #c006
-from .core import ConfigError, check_choice, check_int, check_number, unknown_name
+from .core import ConfigError, check_choice, check_int, check_number
 
 # %% ../nbs/02_models.ipynb #c013
 HEADS = ("regression", "direction", "multitask", "quantile")
