@@ -7,7 +7,8 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "lstm_quant"
 # module -> chapter order; a module may import only modules of a strictly earlier chapter (or itself)
 ORDER = {"core": 0, "data": 0, "features": 1, "models": 2, "losses": 3, "training": 4, "validation": 5,
-         "risk": 6, "regimes": 6, "portfolio": 6, "hedging": 6, "study": 7, "cli": 7}
+         "risk": 6, "regimes": 6, "portfolio": 6, "hedging": 6,
+         "study_config": 7, "runs": 7, "report": 7, "study": 7, "cli": 7}
 # models and losses are pure torch: they may use the core vocabulary (errors, checks) and data, nothing else of ours
 TORCH_ONLY = {"models", "losses"}
 
