@@ -76,6 +76,7 @@ def cmd_study_run(args) -> int:
     print(f"\nreport: {report if report.exists() else nb}\nnotebook: {nb}\nmetrics: {run_dir / 'metrics.json'}")
     return 0
 
+# %% ../nbs/07e_cli.ipynb #c011
 def cmd_study_grid(args) -> int:
     "lq study grid: run (or resume) a grid; exit 1 when a point failed."
     res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers)
@@ -106,7 +107,7 @@ def cmd_datasets(args) -> int:
         print(_fmt(list_datasets()))
     return 0
 
-# %% ../nbs/07e_cli.ipynb #c011
+# %% ../nbs/07e_cli.ipynb #c012
 COMMANDS = {("study", "run"): cmd_study_run, ("study", "grid"): cmd_study_grid, ("study", "params"): cmd_study_params,
             ("report", None): cmd_report, ("datasets", None): cmd_datasets}
 

@@ -96,6 +96,7 @@ def _verdict_baselines(m: dict, s: dict) -> list[str]:
                      f"({'below' if ic > base_ic[best] else 'at or above'} the model's).")
     return parts
 
+# %% ../nbs/07c_report.ipynb #c013
 def _verdict_significance(p: dict, m: dict, sig: dict) -> list[str]:
     "PSR and DSR against the 0.95 bar, the SPA test against the baselines, the model confidence set."
     parts = []
@@ -121,7 +122,7 @@ def _verdict_significance(p: dict, m: dict, sig: dict) -> list[str]:
                      + ("." if "model" in mcs else ", which leaves the model out."))
     return parts
 
-# %% ../nbs/07c_report.ipynb #c013
+# %% ../nbs/07c_report.ipynb #c014
 def verdict(metrics: dict) -> str:
     "A plain-language paragraph on what beat what and what is significant after costs, generated from `metrics`."
     p, s = metrics.get("params", {}), metrics.get("strategies", {})
@@ -142,7 +143,7 @@ def verdict(metrics: dict) -> str:
                      "the index are missing, which flatters every result on it, long-only ones most.")
     return " ".join(parts)
 
-# %% ../nbs/07c_report.ipynb #c017
+# %% ../nbs/07c_report.ipynb #c018
 def save_figure_atomic(fig, path: str | Path, *, dpi: int = 110) -> Path:
     "Save a matplotlib figure (PNG) atomically."
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
@@ -178,7 +179,7 @@ def study_figures(predictions: pd.DataFrame, returns: pd.DataFrame, splits: list
     for f in figs.values(): plt.close(f)
     return figs
 
-# %% ../nbs/07c_report.ipynb #c021
+# %% ../nbs/07c_report.ipynb #c022
 @dataclass
 class StudyResult:
     "What `run_study` returns: the config, metrics (as in metrics.json), predictions, daily returns, splits, figures."
@@ -196,7 +197,7 @@ class StudyResult:
     @property
     def verdict(self) -> str: return self.metrics.get("verdict", "")
 
-# %% ../nbs/07c_report.ipynb #c023
+# %% ../nbs/07c_report.ipynb #c024
 def _html_report(result: StudyResult) -> str:
     m, c = result.metrics, result.config
     esc = html.escape

@@ -128,6 +128,7 @@ def train_settings(config: StudyConfig) -> TrainConfig:
     return TrainConfig(epochs=c.epochs, batch_size=c.batch_size, lr=c.lr, loss=c.loss, patience=c.patience,
                        num_threads=c.threads, progress=False)
 
+# %% ../nbs/07d_study.ipynb #c016
 def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
                  config: StudyConfig, *, cache_dir: str | Path | None = None, echo=None):
     """Out-of-sample predictions by `run_walk_forward` (validation chapter), once per seed; baselines on the same
@@ -158,7 +159,7 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
     if len(runs) > 1: folds["test_ic_seeds_mean"] = pd.concat([r.folds["test_ic"] for r in runs], axis=1).mean(axis=1)
     return pred, runs[0].baselines, folds
 
-# %% ../nbs/07d_study.ipynb #c016
+# %% ../nbs/07d_study.ipynb #c017
 def sizing_settings(config: StudyConfig, returns: pd.DataFrame) -> dict:
     "The keyword settings `positions_from_signal` gets for the study's sizing method."
     c = config
@@ -198,7 +199,7 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
         out[name] = backtest(pos, returns[pos.columns], cost_bps=c.cost_bps)
     return out
 
-# %% ../nbs/07d_study.ipynb #c017
+# %% ../nbs/07d_study.ipynb #c018
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     "IC statistics of one strategy's predictions and the performance of its backtest (annualised, net and gross)."
     out = {}
@@ -215,6 +216,7 @@ def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     return {k: (float(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) else v)
             for k, v in out.items()}
 
+# %% ../nbs/07d_study.ipynb #c019
 def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1, reps: int = 1000) -> dict:
     """PSR/DSR inputs and the multiple-comparison tests on net daily returns: SPA of the model against each baseline
     (benchmark = the baseline; small p: the model is better), the Model Confidence Set of all strategies."""
@@ -242,7 +244,7 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
         except (DataError, ConfigError, ValueError): pass
     return sig
 
-# %% ../nbs/07d_study.ipynb #c018
+# %% ../nbs/07d_study.ipynb #c020
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
@@ -274,7 +276,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c020
+# %% ../nbs/07d_study.ipynb #c022
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in

@@ -77,7 +77,7 @@ class StudyConfig:
         "The `baselines` field as a list."
         return [b.strip() for b in self.baselines.split(",") if b.strip()]
 
-# %% ../nbs/07a_study_config.ipynb #c009
+# %% ../nbs/07a_study_config.ipynb #c010
 # Parameters that say how and where a run executes, not what it computes: left out of a run's identity hash.
 EXECUTION_PARAMS = ("output_dir", "n_trials", "threads")
 
@@ -97,7 +97,7 @@ PRESETS: dict[str, dict] = {
                  baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
 }
 
-# %% ../nbs/07a_study_config.ipynb #c011
+# %% ../nbs/07a_study_config.ipynb #c012
 BASELINES = tuple(WALK_FORWARD_BASELINES)  # run by run_walk_forward on the model's splits, samples and scalers
 FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chapter)
     "compact": dict(features=("log_return", "rolling_zscore", "cs_rank", "rsi", "realised_vol"), return_windows=(1, 5, 21),
@@ -121,7 +121,7 @@ def name_choices() -> dict[str, list[str]]:
                 model=list(MODELS), loss=[n for n, c in LOSSES.items() if c.trainable and n not in UNUSABLE_LOSSES],
                 features=list(FEATURE_SETS), sizing=list(SIZING_METHODS), baselines=list(BASELINES))
 
-# %% ../nbs/07a_study_config.ipynb #c014
+# %% ../nbs/07a_study_config.ipynb #c015
 _TRUE, _FALSE = {"true", "1", "yes", "y", "on"}, {"false", "0", "no", "n", "off"}
 
 def _field_types() -> dict[str, type]:
@@ -147,6 +147,7 @@ def _cast_int(value, bad):
             except ValueError: pass
     raise bad
 
+# %% ../nbs/07a_study_config.ipynb #c016
 def _cast_float(value, bad):
     if isinstance(value, (bool, np.bool_)): raise bad
     if isinstance(value, (int, float, np.integer, np.floating)): return float(value)
@@ -165,7 +166,7 @@ def _cast_str(value, bad):
 
 _CASTS = {bool: _cast_bool, int: _cast_int, float: _cast_float, str: _cast_str}
 
-# %% ../nbs/07a_study_config.ipynb #c015
+# %% ../nbs/07a_study_config.ipynb #c017
 def cast_param(name: str, value, typ: type | None = None):
     "Cast `value` (a `-p key=value` string, or a YAML/JSON scalar) to the type of study parameter `name`."
     types = _field_types()
@@ -187,7 +188,7 @@ def parse_overrides(items) -> dict:
         out[k.strip()] = v.strip()
     return out
 
-# %% ../nbs/07a_study_config.ipynb #c018
+# %% ../nbs/07a_study_config.ipynb #c020
 _POSITIVE = ("seq_len", "horizon", "hidden", "n_layers", "epochs", "batch_size", "n_seeds", "top_k", "train_days",
              "test_days", "n_trials", "threads", "patience")
 _NON_NEGATIVE = ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs")
@@ -216,7 +217,7 @@ def _check_assets(config: StudyConfig, valid: list) -> None:
     "Raise ConfigError for an asset of `config.assets` that the dataset does not hold, listing the valid ones."
     for a in config.asset_list: check_choice(f"asset of {config.dataset}", a, valid)
 
-# %% ../nbs/07a_study_config.ipynb #c019
+# %% ../nbs/07a_study_config.ipynb #c021
 def _check_names(c: StudyConfig) -> None:
     choices = name_choices()
     if c.loss in UNUSABLE_LOSSES:
@@ -241,7 +242,7 @@ def validate_config(config: StudyConfig) -> StudyConfig:
     _check_types(config); _check_ranges(config); _check_names(config)
     return config
 
-# %% ../nbs/07a_study_config.ipynb #c021
+# %% ../nbs/07a_study_config.ipynb #c023
 def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool = True) -> dict:
     "Defaults <- `PRESETS[preset]` <- `overrides` (dict, or `['key=value', ...]`), cast and checked; the dict for params.json."
     params = asdict(StudyConfig())
@@ -253,7 +254,7 @@ def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool 
     if check: StudyConfig(**params)  # building it validates it
     return params
 
-# %% ../nbs/07a_study_config.ipynb #c027
+# %% ../nbs/07a_study_config.ipynb #c029
 def parameter_table(preset: str | None = "quick") -> pd.DataFrame:
     "Every study parameter: type, default, value under `preset`, description."
     try:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lstm_quant.cli import main
-from lstm_quant.data import ConfigError
+from lstm_quant.core import ConfigError, PERIODS_PER_YEAR
 from lstm_quant.models import MODELS
 from lstm_quant.study import (StudyConfig, PRESETS, leaderboard, load_grid, resolve_params, run_study_notebook,
                               write_json_atomic, params_hash)
@@ -116,7 +116,7 @@ def _fake_run(d: Path, model: str, sharpe_daily: float, seed: int):
     r = pd.Series(rng.normal(sharpe_daily * 0.01, 0.01, 500), index=pd.bdate_range("2020-01-01", periods=500, name="date"))
     pd.DataFrame({"model_net": r}).to_parquet(d / "returns.parquet")
     params = {**resolve_params("smoke"), "model": model}
-    sr = r.mean() / r.std() * np.sqrt(252)
+    sr = r.mean() / r.std() * np.sqrt(PERIODS_PER_YEAR)
     write_json_atomic(dict(complete=True, params=params, summary=dict(ic=0.01, icir=0.1, sharpe_net=sr, max_drawdown=-0.1,
                                                                      dsr=0.5)), d / "metrics.json")
     (d / "study.ipynb").write_text("{}")
