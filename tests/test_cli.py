@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lstm_quant.cli import main
-from lstm_quant.data import ConfigError
+from lstm_quant.core import ConfigError, PERIODS_PER_YEAR
 from lstm_quant.models import MODELS
 from lstm_quant.study import (StudyConfig, PRESETS, leaderboard, load_grid, resolve_params, run_study_notebook,
                               write_json_atomic, params_hash)
@@ -29,7 +29,7 @@ def run(capsys, *argv):
     ("dataset=sp500", ["unknown dataset 'sp500'", "sp500_20", "us_indices"]),
     ("epochs=three", ["'epochs' must be int", "'three'"]),
     ("warm_start=perhaps", ["'warm_start' must be bool"]),
-    ("dropout=1.5", ["'dropout'", "outside"]),
+    ("dropout=1.5", ["'dropout'", "must be a finite number in [0.0, 1.0)"]),
     ("baselines=momentum,ridgee", ["unknown baseline 'ridgee'", "'ridge'"]),
 ])
 def test_study_run_rejects_bad_parameters(capsys, tmp_path, override, words):
@@ -90,14 +90,14 @@ def test_study_params_command(capsys):
 
 def test_parameters_cell_matches_study_config():
     "The notebook's parameters cell declares exactly StudyConfig's fields, with the same defaults."
-    nb = json.loads((ROOT / "nbs" / "07_study.ipynb").read_text())
+    nb = json.loads((ROOT / "nbs" / "07d_study.ipynb").read_text())
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(cells) == 1
     ns = {}
     exec("".join(cells[0]["source"]), ns)
     declared = {k: v for k, v in ns.items() if not k.startswith("__")}
     assert declared == asdict(StudyConfig())
-    cli = json.loads((ROOT / "nbs" / "07a_cli.ipynb").read_text())
+    cli = json.loads((ROOT / "nbs" / "07e_cli.ipynb").read_text())
     assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cli["cells"]) == 1
 
 def test_presets_resolve_and_quick_is_sp500():
@@ -116,7 +116,7 @@ def _fake_run(d: Path, model: str, sharpe_daily: float, seed: int):
     r = pd.Series(rng.normal(sharpe_daily * 0.01, 0.01, 500), index=pd.bdate_range("2020-01-01", periods=500, name="date"))
     pd.DataFrame({"model_net": r}).to_parquet(d / "returns.parquet")
     params = {**resolve_params("smoke"), "model": model}
-    sr = r.mean() / r.std() * np.sqrt(252)
+    sr = r.mean() / r.std() * np.sqrt(PERIODS_PER_YEAR)
     write_json_atomic(dict(complete=True, params=params, summary=dict(ic=0.01, icir=0.1, sharpe_net=sr, max_drawdown=-0.1,
                                                                      dsr=0.5)), d / "metrics.json")
     (d / "study.ipynb").write_text("{}")
