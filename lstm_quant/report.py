@@ -71,7 +71,7 @@ def _verdict_trading(p: dict, m: dict, s: dict) -> list[str]:
              f"{_f(sn)} after costs of {_f(p.get('cost_bps'), 'g')} bp per trade "
              f"(it traded {_f(m.get('turnover'), '.0f')} times its capital a year; max drawdown {_f(m.get('max_drawdown'), '.0%')})."]
     if sg > 0 and sn <= 0: parts.append("Costs turned a positive gross result into a loss.")
-    other = [k for k, v in s.items() if k not in ("model", "buy_and_hold") and v.get("sizing") not in (None, p.get("sizing"))]
+    other = [k for k, v in s.items() if k not in ("model", "equal_weight", "buy_and_hold") and v.get("sizing") not in (None, p.get("sizing"))]
     if other: parts.append(f"Baselines without the inputs {p.get('sizing')} sizing needs ({', '.join(other)}) were "
                            "traded with sign sizing.")
     return parts
@@ -151,16 +151,16 @@ def save_figure_atomic(fig, path: str | Path, *, dpi: int = 110) -> Path:
 
 def study_figures(predictions: pd.DataFrame, returns: pd.DataFrame, splits: list, config: StudyConfig, *,
                   backtests: dict | None = None, market: pd.DataFrame | None = None, regime=None) -> dict:
-    """name -> Figure: `tearsheet` (risk chapter: the model's net equity against an equal-weight buy-and-hold of the
+    """name -> Figure: `tearsheet` (risk chapter: the model's net equity against a daily-rebalanced equal-weight book of the
     universe), `strategies` (model vs baselines, net), `ic` (daily with rolling mean, cumulative, by year), `splits`."""
     import matplotlib.pyplot as plt
     figs = {}
     if backtests is not None and market is not None:
         bench = market["close"].pct_change(fill_method=None).mean(axis=1).reindex(backtests["model"].net.index)
-        figs["tearsheet"] = tearsheet(backtests["model"], benchmark=bench.rename("equal-weight buy and hold"),
+        figs["tearsheet"] = tearsheet(backtests["model"], benchmark=bench.rename("equal weight, rebalanced daily"),
                                       regime=None if regime is None else regime.turbulent_proba(),
                                       title=f"{config.model} on {config.dataset}, net of {config.cost_bps:g} bp costs "
-                                            f"(benchmark: equal-weight buy and hold)", figsize=(10, 10),
+                                            f"(benchmark: equal weight, rebalanced daily)", figsize=(10, 10),
                                       rolling_window=int(max(21, min(126, len(bench) // 4))))
     net = returns[[c for c in returns if c.endswith("_net")]].rename(columns=lambda c: c[:-4])
     fig, axes = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True, height_ratios=[3, 1.3])

@@ -31,7 +31,7 @@ from matplotlib.ticker import PercentFormatter
 
 # %% ../nbs/06_risk.ipynb #c006
 from .core import DataError, ConfigError, PERIODS_PER_YEAR, check_choice, check_int, check_number
-from .validation import probabilistic_sharpe_ratio
+from .significance import probabilistic_sharpe_ratio
 from .regimes import RegimeFilter  # built in 06a_regimes; re-exported so `lstm_quant.risk.RegimeFilter` works
 
 # %% ../nbs/06_risk.ipynb #c010

@@ -16,14 +16,15 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['load_study_data', 'study_features', 'study_splits', 'model_settings', 'train_settings', 'walk_forward',
-           'sizing_settings', 'regime_filter_for', 'sizing_for', 'trade', 'significance', 'study_metrics', 'run_study',
-           'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic', 'EXECUTION_PARAMS', 'PRESETS', 'BASELINES',
-           'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices', 'cast_param',
-           'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK',
-           'GRID_KEYS', 'LEADERBOARD_METRICS', 'write_parquet_atomic', 'read_metrics', 'is_complete', 'params_hash',
-           'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook', 'load_grid',
-           'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS',
-           'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures', 'StudyResult', 'write_study_outputs']
+           'sizing_settings', 'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'trade', 'significance',
+           'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic', 'EXECUTION_PARAMS',
+           'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices',
+           'cast_param', 'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table', 'NOTEBOOK_NAME',
+           'STUDY_NOTEBOOK', 'GRID_KEYS', 'LEADERBOARD_METRICS', 'write_parquet_atomic', 'read_metrics', 'is_complete',
+           'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook',
+           'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA',
+           'SURVIVORSHIP_DATASETS', 'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures', 'StudyResult',
+           'write_study_outputs']
 
 # %% ../nbs/07d_study.ipynb #c003
 import numpy as np
@@ -174,32 +175,48 @@ def regime_filter_for(market: pd.DataFrame) -> RegimeFilter:
     return RegimeFilter("hmm", min_train=int(min(500, max(100, len(r) // 3))), refit_every=63).fit(r)
 
 def sizing_for(name: str, pred: pd.DataFrame, method: str) -> str:
-    """The sizing a strategy gets: `method`, except 'sign' (equal weight, long) for buy_and_hold, and for a baseline
-    that lacks what the method needs (a `std` or quantiles for 'uncertainty', `p_up` for 'kelly_binary')."""
-    if name == "buy_and_hold": return "sign"
+    """The sizing a strategy gets: `method`, except 'sign' (equal weight, long, rebalanced daily) for the
+    `equal_weight` benchmark, and for a baseline that lacks what the method needs (a `std` or quantiles for
+    'uncertainty', `p_up` for 'kelly_binary'). `buy_and_hold` is not sized from a signal: see `buy_and_hold_positions`."""
+    if name == "equal_weight": return "sign"
     if method == "uncertainty" and "std" not in pred.columns and len(quantile_columns(pred)) < 2: return "sign"
     if method == "kelly_binary" and "p_up" not in pred.columns: return "sign"
     return method
 
+def buy_and_hold_positions(pred: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
+    """Weights of a true buy-and-hold book (dates x assets, summing to 1): equal weights in the assets predicted on the
+    first test date, bought at that close, then left to drift with each asset's simple `returns`; an asset without a
+    return on a day (not trading) keeps its last value. The weight at close t is the asset's value at t over the book's.
+    The backtest charges costs on every change of weight, so the drift is costed as if traded: a small overstatement
+    of this benchmark's costs (a few bp a year), never an understatement."""
+    dates = pred.index.get_level_values("date").unique().sort_values()
+    first = pred.xs(dates[0], level="date")["prediction"].dropna().index
+    span = returns.index[(returns.index >= dates[0]) & (returns.index <= dates[-1])]
+    growth = (1.0 + returns.loc[span, first].fillna(0.0)).cumprod()
+    value = growth / growth.iloc[0]  # the first close is the purchase: its own return (t-1 -> t) is not earned
+    return value.div(value.sum(axis=1), axis=0)
+
 def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None) -> dict:
     """Backtest each strategy: `signals` maps a name to its predictions frame ((date, asset) with `prediction`, and
-    `std` when there is one). Positions are decided at the close of t by `sizing` (risk chapter; `buy_and_hold` holds
-    every asset with equal weight; see `sizing_for`), flattened in the turbulent regime when `regime` (a fitted RegimeFilter) is given,
+    `std` when there is one). Positions are decided at the close of t by `sizing` (risk chapter; `equal_weight` holds
+    every asset with equal weight, rebalanced daily; `buy_and_hold` lets the weights drift; see `sizing_for`), flattened in the turbulent regime when `regime` (a fitted RegimeFilter) is given,
     held over (t, t+1], and pay `cost_bps` per unit traded. Returns name -> `BacktestResult` over the test dates."""
     c = config
     returns = market["close"].pct_change(fill_method=None)
     returns.index.name, returns.columns.name = "date", "asset"
     out = {}
     for name, pred in signals.items():
-        method = sizing_for(name, pred, c.sizing)
-        pos = positions_from_signal(pred, method, **(sizing_settings(c, returns) if method == c.sizing else {}))
+        if name == "buy_and_hold": pos = buy_and_hold_positions(pred, returns)
+        else:
+            method = sizing_for(name, pred, c.sizing)
+            pos = positions_from_signal(pred, method, **(sizing_settings(c, returns) if method == c.sizing else {}))
         span = returns.index[(returns.index >= pos.index[0]) & (returns.index <= pos.index[-1])]
         pos = pos.reindex(span).ffill().fillna(0.0)  # a date without predictions keeps yesterday's book
         if regime is not None: pos = regime.apply(pos)
         out[name] = backtest(pos, returns[pos.columns], cost_bps=c.cost_bps)
     return out
 
-# %% ../nbs/07d_study.ipynb #c018
+# %% ../nbs/07d_study.ipynb #c020
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     "IC statistics of one strategy's predictions and the performance of its backtest (annualised, net and gross)."
     out = {}
@@ -216,7 +233,7 @@ def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     return {k: (float(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) else v)
             for k, v in out.items()}
 
-# %% ../nbs/07d_study.ipynb #c019
+# %% ../nbs/07d_study.ipynb #c021
 def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1, reps: int = 1000) -> dict:
     """PSR/DSR inputs and the multiple-comparison tests on net daily returns: SPA of the model against each baseline
     (benchmark = the baseline; small p: the model is better), the Model Confidence Set of all strategies."""
@@ -244,14 +261,15 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
         except (DataError, ConfigError, ValueError): pass
     return sig
 
-# %% ../nbs/07d_study.ipynb #c020
+# %% ../nbs/07d_study.ipynb #c022
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
     c = config
     preds = {"model": predictions, **baselines}
     strategies = {name: dict(_strategy_metrics(preds[name][["prediction", "target"]], bt, c.horizon),
-                             sizing=sizing_for(name, preds[name], c.sizing)) for name, bt in backtests.items()}
+                             sizing="drift" if name == "buy_and_hold" else sizing_for(name, preds[name], c.sizing))
+                  for name, bt in backtests.items()}
     sig = significance(backtests, c)
     strategies["model"]["dsr"] = sig.pop("dsr")
     seed_cols = [k for k in predictions.columns if k.startswith("seed_")]
@@ -276,7 +294,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c022
+# %% ../nbs/07d_study.ipynb #c024
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in

@@ -60,7 +60,7 @@ class StudyConfig:
     top_k: int = 2  # with top_k sizing, assets held long and short each day
     cost_bps: float = 5.0  # one-way transaction cost, basis points of traded notional
     regime_filter: bool = False  # flatten positions in the turbulent regime (forward-filtered, no lookahead)
-    baselines: str = "momentum,reversal"  # comma-separated, from momentum, reversal, ridge, lightgbm, buy_and_hold
+    baselines: str = "momentum,reversal"  # comma-separated, from momentum, reversal, ridge, lightgbm, equal_weight, buy_and_hold
     n_trials: int = 1  # number of trials behind this study (a grid's size), for the deflated Sharpe ratio
     threads: int = 1  # torch CPU threads (1 is fastest for small LSTMs, and on a busy machine)
     output_dir: str = ""  # where outputs go; empty for a temporary directory (deleted at the end)
@@ -88,13 +88,13 @@ PRESETS: dict[str, dict] = {
                   model="lstm", hidden=32, n_layers=1, dropout=0.1, loss="mse", epochs=6, warm_start=True,
                   warm_start_epochs=3, patience=3, batch_size=512, lr=0.002, n_seeds=3, train_days=1260,
                   valid_days=126, test_days=252, n_folds=5, sizing="top_k", top_k=5, cost_bps=5.0,
-                  baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
+                  baselines="momentum,reversal,ridge,lightgbm,equal_weight"),
     # the whole 1990-2022 history, quarterly refits, more epochs, 5 seeds (hours on a CPU; a GPU is used when present)
     "full": dict(dataset="sp500_20", assets="", start="1990-01-01", end="2022-12-31", features="compact", seq_len=60,
                  model="lstm", hidden=64, n_layers=1, dropout=0.1, loss="mse", epochs=20, warm_start=True,
                  warm_start_epochs=8, patience=5, batch_size=512, lr=0.001, n_seeds=5, train_days=1260,
                  valid_days=126, test_days=63, n_folds=0, sizing="top_k", top_k=5, cost_bps=5.0,
-                 baselines="momentum,reversal,ridge,lightgbm,buy_and_hold"),
+                 baselines="momentum,reversal,ridge,lightgbm,equal_weight"),
 }
 
 # %% ../nbs/07a_study_config.ipynb #c012

@@ -45,13 +45,22 @@ def test_imports_point_up(path):
             assert other in ("core", "data"), f"{me} must stay torch-only (it imports {other})"
 
 
-# statistics a risk chapter or a study reads must not pull in torch, the training loop or the tabular baselines
-LIGHT = ["significance", "ic"]
+# statistics a risk chapter or a study reads must not pull in torch, the training loop or the tabular baselines;
+# risk (sizing, backtests, tearsheets) must not pull in torch or training (its regimes use scikit-learn's mixture)
+HEAVY = ("torch", "lstm_quant.training", "lightgbm", "sklearn")
+LIGHT = {"core": HEAVY, "data": HEAVY, "splits": HEAVY, "significance": HEAVY, "ic": HEAVY,
+         "risk": ("torch", "lstm_quant.training", "lstm_quant.validation", "lightgbm")}
 
 
-@pytest.mark.parametrize("module", LIGHT)
+@pytest.mark.parametrize("module", sorted(LIGHT))
 def test_light_modules_import_no_torch(module):
-    code = (f"import lstm_quant.{module}, sys; heavy = [m for m in ('torch', 'lstm_quant.training', 'lightgbm', 'sklearn') "
+    code = (f"import lstm_quant.{module}, sys; heavy = [m for m in {LIGHT[module]!r} "
             "if m in sys.modules]; assert not heavy, heavy")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent)
     assert res.returncode == 0, f"importing lstm_quant.{module} imports {res.stderr.strip().splitlines()[-1]}"
+
+
+def test_light_check_fails_on_a_heavy_module():
+    "The control: the same check run on `validation` (which trains models) does find torch."
+    code = "import lstm_quant.validation, sys; assert 'torch' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=PKG.parent).returncode != 0
