@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test study lab env export clean-nbs check-sync check-params check-book nbtest pytest bench book
+.PHONY: test study lab env export clean-nbs check-sync check-params check-book check-book-warn nbtest pytest bench book
 
 # The environment: torch first (the CPU wheel on local disk; plain `torch` pulls a multi-GB CUDA
 # build), then the project with its dev extra. Re-run when pyproject.toml changes.
@@ -42,11 +42,15 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q tests
 
 # The executed book (book/) must be current: a chapter whose source changed after its page was built fails here.
-# Rebuilding is too slow for CI (every chapter with its slow real-data sections), so CI checks and `make book` builds.
+# Rebuilding is too slow for CI (every chapter with its slow real-data sections), so `make book` builds locally and
+# `make test` reports stale pages as a warning (check-book-warn); `make check-book` is the strict form.
 check-book: $(STAMP)
 	$(BIN)/python tools/build_book.py --check
 
-test: check-sync check-params nbtest pytest
+check-book-warn: $(STAMP)
+	@$(BIN)/python tools/build_book.py --check || echo "WARNING: book/ is out of date for the chapters above (make book)"
+
+test: check-sync check-params check-book-warn nbtest pytest
 
 study: $(STAMP)
 	$(BIN)/lq study run --preset quick

@@ -1,4 +1,6 @@
-"""The fitted baselines every model must beat, on the very same windows and labels: LightGBM and ridge on the last rows of each window, and the momentum and reversal sign rules; then the LSTM and the baselines side by side on real data.
+"""The fitted baselines every model must beat, on the very same windows and labels: LightGBM and ridge on the last
+rows of each window, and the momentum and reversal sign rules; then the LSTM and the baselines side by side on real
+data.
 
 Docs: https://example.invalid/lstm_quant/baselines.html.md"""
 

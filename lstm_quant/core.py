@@ -1,4 +1,6 @@
-"""The few words every chapter speaks: the three error types, the trading-days-per-year constant, argument checks with one "unknown name, did you mean" error, crash-safe file writes and one stable hash for configs, frames and run parameters.
+"""The few words every chapter speaks: the three error types, the trading-days-per-year constant, argument checks with
+one "unknown name, did you mean" error, crash-safe file writes and one stable hash for configs, frames and run
+parameters.
 
 Docs: https://example.invalid/lstm_quant/core.html.md"""
 

@@ -1,4 +1,5 @@
-"""The one market-data format every later chapter uses, the real datasets that ship inside installed packages, the validation that guards every entry point, and a simulator with planted signals and regimes for tests.
+"""The one market-data format every later chapter uses, the real datasets that ship inside installed packages, the
+validation that guards every entry point, and a simulator with planted signals and regimes for tests.
 
 Docs: https://example.invalid/lstm_quant/data.html.md"""
 

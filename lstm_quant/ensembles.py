@@ -1,4 +1,5 @@
-"""Ensembles and transfer learning on top of the training loop: seed and time-block bagging, blending, stacking on validation predictions, a VAE-style member, and pretraining on the universe before fine-tuning on one asset.
+"""Ensembles and transfer learning on top of the training loop: seed and time-block bagging, blending, stacking on
+validation predictions, a VAE-style member, and pretraining on the universe before fine-tuning on one asset.
 
 Docs: https://example.invalid/lstm_quant/ensembles.html.md"""
 

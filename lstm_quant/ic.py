@@ -1,4 +1,5 @@
-"""The daily cross-sectional information coefficient (Pearson and rank), its summary with a Newey-West t-statistic, IC by year and per asset, and the plots that show whether a forecast is any good.
+"""The daily cross-sectional information coefficient (Pearson and rank), its summary with a Newey-West
+t-statistic, IC by year and per asset, and the plots that show whether a forecast is any good.
 
 Docs: https://example.invalid/lstm_quant/ic.html.md"""
 

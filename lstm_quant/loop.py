@@ -1,4 +1,5 @@
-"""One fast, deterministic training loop for every model of the models chapter: its settings, devices and seeds, the validation holdout, batches straight from the zero-copy windows, regularisers, `fit`, `predict` and checkpoints.
+"""One fast, deterministic training loop for every model of the models chapter: its settings, devices and seeds, the
+validation holdout, batches straight from the zero-copy windows, regularisers, `fit`, `predict` and checkpoints.
 
 Docs: https://example.invalid/lstm_quant/loop.html.md"""
 

@@ -1,4 +1,5 @@
-"""Whether "good" survives the number of things tried: the probabilistic and deflated Sharpe ratios, Hansen's SPA test, the Model Confidence Set, block-bootstrap intervals and a trial log that counts every configuration tried.
+"""Whether "good" survives the number of things tried: the probabilistic and deflated Sharpe ratios, Hansen's SPA
+test, the Model Confidence Set, block-bootstrap intervals and a trial log that counts every configuration tried.
 
 Docs: https://example.invalid/lstm_quant/significance.html.md"""
 

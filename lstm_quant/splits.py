@@ -1,4 +1,5 @@
-"""Walk-forward folds with purge and embargo that cannot leak (train, validation and test date segments), their guarantees checked over hundreds of random configurations, and a timeline plot.
+"""Walk-forward folds with purge and embargo that cannot leak (train, validation and test date segments),
+their guarantees checked over hundreds of random configurations, and a timeline plot.
 
 Docs: https://example.invalid/lstm_quant/splits.html.md"""
 

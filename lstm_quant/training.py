@@ -1,4 +1,5 @@
-"""The training room's front door: scikit-learn estimators around `fit` and `predict`, and every public name of the loop, ensembles and baselines chapters importable from `lstm_quant.training`.
+"""The training room's front door: scikit-learn estimators around `fit` and `predict`, and every public name
+of the loop, ensembles and baselines chapters importable from `lstm_quant.training`.
 
 Docs: https://example.invalid/lstm_quant/training.html.md"""
 

@@ -1,4 +1,6 @@
-"""One call that runs a model and its baselines through leak-free walk-forward splits, resumable after a crash, the benchmark portfolios it is compared with, and one table of all the evidence: IC statistics, Sharpe ratios, PSR/DSR, SPA and the Model Confidence Set.
+"""One call that runs a model and its baselines through leak-free walk-forward splits, resumable after a crash, the
+benchmark portfolios it is compared with, and one table of all the evidence: IC statistics, Sharpe ratios, PSR/DSR,
+SPA and the Model Confidence Set.
 
 Docs: https://example.invalid/lstm_quant/validation.html.md"""
 

@@ -71,8 +71,8 @@ def _description(nb: dict) -> tuple[str, str]:
 def execute(path: Path, commit: str, dirty: bool) -> dict:
     "Execute one chapter into book/ and return its manifest entry."
     import nbformat, papermill as pm
-    from nbconvert import HTMLExporter
     params = book_parameters(path)
+    executed_hash = source_hash(path)  # read before running: an edit during the run leaves the page stale, not "current"
     out = BOOK / path.name
     tmp = BOOK / f".tmp-{path.name}"
     env = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
@@ -102,14 +102,31 @@ def execute(path: Path, commit: str, dirty: bool) -> dict:
     nb.cells.insert(0, cell)
     nbformat.write(nb, out)
     tmp.unlink(missing_ok=True)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    (BOOK / path.with_suffix(".html").name).write_text(body)
-    return dict(source_hash=source_hash(path), commit=commit, dirty=dirty, executed_at=when,
+    write_html(nb, BOOK / path.with_suffix(".html").name, title)
+    return dict(source_hash=executed_hash, commit=commit, dirty=dirty, executed_at=when,
                 seconds=round(seconds, 1), parameters={k: v for k, v in params.items()}, title=title,
                 description=desc)
 
 
+CSS = """body{font-family:system-ui,sans-serif;max-width:62em;margin:2em auto;padding:0 1em;line-height:1.45}
+pre,code{font-family:ui-monospace,monospace;font-size:.9em}.jp-InputArea pre,.input_area pre{background:#f6f8fa;padding:.6em;overflow-x:auto}
+.jp-OutputArea pre,.output_area pre{padding:.3em .6em;overflow-x:auto}img{max-width:100%}
+table{border-collapse:collapse;font-size:.9em}td,th{padding:.2em .5em;border-bottom:1px solid #ddd;text-align:right}
+.jp-InputPrompt,.jp-OutputPrompt,.prompt{display:none}.jp-Cell{margin:.8em 0}
+"""
+
+
+def write_html(nb, out: Path, title: str) -> None:
+    "A static page of an executed notebook: nbconvert's bare body and one shared stylesheet (book/style.css)."
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter(template_name="basic").from_notebook_node(nb)
+    out.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+                   f"<link rel='stylesheet' href='style.css'></head><body><p><a href='index.html'>the book</a></p>"
+                   f"{body}</body></html>\n")
+
+
 def write_index(manifest: dict) -> None:
+    (BOOK / "style.css").write_text(CSS)
     rows = [(name, manifest[name]) for name in sorted(manifest)]
     md = ["# The executed book", "",
           "Every chapter of `nbs/`, executed with its slow real-data sections by `make book` "
@@ -153,6 +170,7 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 when a page is missing or older than its chapter")
     ap.add_argument("--force", action="store_true", help="rebuild every chapter")
     ap.add_argument("--only", nargs="*", default=None, help="chapter names (with or without .ipynb)")
+    ap.add_argument("--html-only", action="store_true", help="rewrite the HTML pages and index from book/*.ipynb")
     ap.add_argument("--workers", type=int, default=2, help="chapters executed at once (one thread each)")
     args = ap.parse_args(argv)
     manifest = load_manifest()
@@ -162,6 +180,12 @@ def main(argv=None) -> int:
             print("book/ is out of date (run `make book` and commit book/):\n  " + "\n  ".join(bad))
             return 1
         print(f"book/: all {len(manifest)} chapter pages are current")
+        return 0
+    if args.html_only:
+        import nbformat
+        for n, e in manifest.items():
+            write_html(nbformat.read(BOOK / n, as_version=4), BOOK / Path(n).with_suffix(".html").name, e["title"] or n)
+        write_index(manifest)
         return 0
     BOOK.mkdir(exist_ok=True)
     for n in [n for n in manifest if not (NBS / n).exists()]:  # pages of removed chapters go
