@@ -26,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 # %% ../nbs/04c_baselines.ipynb #c004
 from .core import check_choice, check_int
 from .losses import information_coefficient
-from .loop import _check_data
+from .batches import _check_data
 
 # %% ../nbs/04c_baselines.ipynb #c010
 BASELINES = ("lightgbm", "ridge", "momentum", "reversal")

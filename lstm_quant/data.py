@@ -165,6 +165,7 @@ def _load_factor_etfs():
     from skfolio.datasets import load_factors_dataset
     return _wide_to_market(load_factors_dataset())
 
+# %% ../nbs/00_data.ipynb #c019
 def _arch_ohlcv(module, asset: str) -> pd.DataFrame:
     raw = module.load()
     # Adjusted OHLC: scale open/high/low by the same adjustment factor as the close
@@ -203,6 +204,7 @@ def _quarter_publication_date(year: int, quarter: int) -> pd.Timestamp:
     month_after = pd.Timestamp(year=year, month=3 * quarter, day=1) + pd.offsets.MonthBegin(1)
     return month_after + pd.offsets.BMonthEnd(0)
 
+# %% ../nbs/00_data.ipynb #c020
 def _load_us_macro():
     import statsmodels.api as sm
     raw = sm.datasets.macrodata.load_pandas().data
@@ -232,7 +234,7 @@ DATASETS: dict[str, DatasetInfo] = {d.name: d for d in [
                 "one field per series, asset 'US'", "statsmodels macrodata", "exogenous", "quarterly", _load_us_macro),
 ]}
 
-# %% ../nbs/00_data.ipynb #c019
+# %% ../nbs/00_data.ipynb #c021
 _CACHE: dict[str, pd.DataFrame] = {}
 
 def load_dataset(name: str, *, validate: bool = True) -> pd.DataFrame:
@@ -256,7 +258,7 @@ def list_datasets() -> pd.DataFrame:
                          assets=", ".join(df.columns.unique("asset")), fields=", ".join(df.columns.unique("field"))))
     return pd.DataFrame(rows).set_index("name")
 
-# %% ../nbs/00_data.ipynb #c025
+# %% ../nbs/00_data.ipynb #c027
 _ASSET_COLS = ("asset", "ticker", "symbol")
 
 def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw) -> pd.DataFrame:
@@ -294,7 +296,7 @@ def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw)
     if not isinstance(frame.index, pd.DatetimeIndex) or frame.index.tz is None: frame.index = _date_index(frame.index)
     return validate_market_data(frame, **validate_kw)
 
-# %% ../nbs/00_data.ipynb #c028
+# %% ../nbs/00_data.ipynb #c030
 @dataclass
 class SimulatedMarket:
     "A simulated market with its hidden truth."
@@ -304,6 +306,7 @@ class SimulatedMarket:
     log_returns: pd.DataFrame  # dates x assets: realised log return ending at t (NaN on the first day / before listing)
     params: dict = field(default_factory=dict)
 
+# %% ../nbs/00_data.ipynb #c031
 def simulate_market(n_assets: int = 10, n_days: int = 1000, seed: int = 0, *,
                     signal_strength: float = 0.1,  # kappa: planted reversal size in units of idiosyncratic daily vol
                     signal_lookback: int = 5,  # days of past idiosyncratic return the reversal reacts to

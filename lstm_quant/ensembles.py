@@ -27,8 +27,8 @@ from sklearn.linear_model import Ridge
 from .core import ConfigError, check_choice, check_int, unknown_name
 from .models import build_model
 from .losses import information_coefficient
-from .loop import (TrainConfig, FitResult, fit, predict, seed_everything, global_rng_preserved, _DateGroups,
-                             _LOCAL_MODELS)
+from .batches import _DateGroups
+from .loop import TrainConfig, FitResult, fit, predict, seed_everything, global_rng_preserved, _LOCAL_MODELS
 
 # %% ../nbs/04b_ensembles.ipynb #c010
 def _new_model(make_model, n_features: int, seed: int, model_kwargs: Mapping | None) -> nn.Module:

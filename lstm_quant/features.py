@@ -166,6 +166,7 @@ class FeatureSpec:
         want = set(self.features) if self.features else {n for n, g in FEATURES.items() if g.family in self.families}
         return [n for n in FEATURES if n in want and n not in self.exclude]
 
+# %% ../nbs/01e_features.ipynb #c016
 def _as_spec(spec) -> FeatureSpec:
     if spec is None: return FeatureSpec()
     if isinstance(spec, FeatureSpec): return spec.validate()  # validated again: its fields may have been changed since
@@ -176,7 +177,7 @@ def _as_spec(spec) -> FeatureSpec:
         return FeatureSpec(**spec)
     raise ConfigError(f"spec must be a FeatureSpec, a dict or None, got {type(spec).__name__}")
 
-# %% ../nbs/01e_features.ipynb #c018
+# %% ../nbs/01e_features.ipynb #c019
 class _Ctx:
     "What a feature group sees: the market fields (wide frames), the spec, exogenous series and a memo of shared pieces."
     def __init__(self, data: pd.DataFrame, spec: FeatureSpec, exog: dict):
@@ -208,7 +209,7 @@ class _Ctx:
     def market_stats(self, window: int) -> tuple:
         return self.memo(("mkt", window), lambda: rolling_market_stats(self.returns, self.market(), window))
 
-# %% ../nbs/01e_features.ipynb #c021
+# %% ../nbs/01e_features.ipynb #c022
 @register_feature("log_return", "returns", outputs=lambda s: [f"ret_{w}d" for w in s.return_windows],
                   description="log(C_t / C_{t-w}) for each w in return_windows")
 def _f_log_return(ctx):
@@ -244,7 +245,7 @@ def _f_volume_z(ctx):
     w = ctx.spec.volume_window
     return {f"logvol_z{w}": rolling_zscore(np.log1p(ctx.field("volume")), w)}
 
-# %% ../nbs/01e_features.ipynb #c023
+# %% ../nbs/01e_features.ipynb #c024
 @register_feature("rsi", "technical", outputs=lambda s: [f"rsi_{s.rsi_window}"], description="RSI / 100 (Wilder, TA-Lib)")
 def _f_rsi(ctx): return {f"rsi_{ctx.spec.rsi_window}": rsi(ctx.close, ctx.spec.rsi_window) / 100}
 
@@ -285,7 +286,7 @@ def _f_ema_cross(ctx):
     s = ctx.spec; r, st, d = ema_cross(ctx.close, s.ema_fast, s.ema_slow)
     return {f"ema_ratio_{s.ema_fast}_{s.ema_slow}": r, "ema_cross_state": st, "ema_days_since_cross": d}
 
-# %% ../nbs/01e_features.ipynb #c025
+# %% ../nbs/01e_features.ipynb #c026
 @register_feature("realised_vol", "volatility", outputs=lambda s: [f"rv_{w}" for w in s.vol_windows],
                   description="annualised close-to-close volatility")
 def _f_rv(ctx): return {f"rv_{w}": realised_vol(ctx.close, w) for w in ctx.spec.vol_windows}
@@ -310,7 +311,7 @@ def _f_vix(ctx):
     al = asof_align(ctx.index, own, ctx.spec.vix_lag, limit=5)
     return {c: al[c].to_numpy() for c in al.columns}
 
-# %% ../nbs/01e_features.ipynb #c027
+# %% ../nbs/01e_features.ipynb #c028
 def _garch_group(model: str):
     def fn(ctx):
         s = ctx.spec
@@ -325,7 +326,7 @@ register_feature("garch", "garch", slow=True, outputs=[f"garch_{k}" for k in ("v
 register_feature("gjr", "garch", slow=True, outputs=[f"gjr_{k}" for k in ("vol", "omega", "alpha", "beta", "persistence", "gamma")],
                  description="GJR-GARCH(1,1,1) one-step vol (annualised) and parameters, refitted on the past")(_garch_group("gjr"))
 
-# %% ../nbs/01e_features.ipynb #c029
+# %% ../nbs/01e_features.ipynb #c030
 @register_feature("weekly", "multi_timeframe", outputs=["w_ret", "w_rsi", "w_vol"],
                   description="closed-week log return, RSI over weekly closes (/100), realised vol inside the week")
 def _f_weekly(ctx):
@@ -346,7 +347,7 @@ def _f_intraday(ctx):
     return {"intraday_rv": np.sqrt(al(m["rv"]) * PERIODS_PER_YEAR), "intraday_bv": np.sqrt(al(m["bv"]) * PERIODS_PER_YEAR),
             "intraday_jump_share": (al(m["jump"]) / al(m["rv"])).where(al(m["rv"]) > 0)}
 
-# %% ../nbs/01e_features.ipynb #c031
+# %% ../nbs/01e_features.ipynb #c032
 @register_feature("market_corr", "cross_asset", outputs=lambda s: [f"corr_mkt_{w}" for w in s.corr_windows],
                   description="rolling correlation of each asset with the market (equal-weight or spec.market)")
 def _f_mkt_corr(ctx): return {f"corr_mkt_{w}": ctx.market_stats(w)[0] for w in ctx.spec.corr_windows}
@@ -375,7 +376,7 @@ def _f_mst(ctx):
     deg, clo = mst_centrality(None, w, every=ctx.spec.mst_every, sums=ctx.corr_sums())
     return {f"mst_degree_{w}": deg, f"mst_closeness_{w}": clo}
 
-# %% ../nbs/01e_features.ipynb #c033
+# %% ../nbs/01e_features.ipynb #c034
 @register_feature("calendar", "calendar", outputs=["dow_sin", "dow_cos", "dom_sin", "dom_cos", "moy_sin", "moy_cos"],
                   description="sin/cos of day-of-week, day-of-month, month-of-year")
 def _f_calendar(ctx):
@@ -395,7 +396,7 @@ def _f_exog(ctx):
             for c in al.columns: out[f"x_{key}_{c}"] = al[c].to_numpy()
     return out
 
-# %% ../nbs/01e_features.ipynb #c035
+# %% ../nbs/01e_features.ipynb #c036
 def _check_exog(exog) -> dict:
     if exog is None: return {}
     if not isinstance(exog, dict): raise ConfigError(f"exog must be a dict name -> dated DataFrame/Series, got {type(exog).__name__}")
@@ -413,6 +414,7 @@ def _available(g: FeatureGroup, ctx: _Ctx) -> str | None:
     elif g.exog is not None and g.exog not in ctx.exog: return f"needs exog[{g.exog!r}]"
     return None
 
+# %% ../nbs/01e_features.ipynb #c037
 def build_features(data: pd.DataFrame, spec: FeatureSpec | dict | None = None, *,
                    exog: dict | None = None,  # name -> dated series: 'vix', 'intraday' (prices), 'market', or any other
                   ) -> pd.DataFrame:
@@ -452,6 +454,7 @@ def build_features(data: pd.DataFrame, spec: FeatureSpec | dict | None = None, *
     out.attrs.update(spec=asdict(spec), skipped=skipped, timings=timings)
     return out
 
+# %% ../nbs/01e_features.ipynb #c038
 def list_features(spec: FeatureSpec | dict | None = None) -> pd.DataFrame:
     "The registry as a table: family, produced columns (under `spec`), requirements, whether the default spec includes it."
     spec = _as_spec(spec); default = set(FeatureSpec().selected())
@@ -459,7 +462,7 @@ def list_features(spec: FeatureSpec | dict | None = None) -> pd.DataFrame:
                  exog=g.exog or "", default=n in default, slow=g.slow, description=g.description) for n, g in FEATURES.items()]
     return pd.DataFrame(rows).set_index("name")
 
-# %% ../nbs/01e_features.ipynb #c040
+# %% ../nbs/01e_features.ipynb #c043
 def short_window_spec(**overrides) -> FeatureSpec:
     "A FeatureSpec with short windows (every family on), for tests on a few hundred days of data."
     kw = dict(families=FAMILIES, zscore_window=40, zscore_min_periods=20, robust_window=21, expanding_min_periods=20,
@@ -470,7 +473,7 @@ def short_window_spec(**overrides) -> FeatureSpec:
     kw.update(overrides)
     return FeatureSpec(**kw)
 
-# %% ../nbs/01e_features.ipynb #c043
+# %% ../nbs/01e_features.ipynb #c046
 def _noisy_future(data: pd.DataFrame, t, rng) -> pd.DataFrame:
     "A copy of the market frame whose rows after t are a fresh random market (same NaN pattern, valid bars)."
     out = data.copy()
@@ -511,7 +514,7 @@ def _compare(a: np.ndarray, b: np.ndarray, rtol: float) -> tuple[int, int, float
     diff = np.abs(a[both] - b[both]) / np.maximum(1.0, np.abs(a[both]))
     return int(both.sum()), int((na != nb).sum()), float(diff.max()) if diff.size else 0.0
 
-# %% ../nbs/01e_features.ipynb #c046
+# %% ../nbs/01e_features.ipynb #c049
 def check_lookahead(data: pd.DataFrame, names=None, *,
                     spec: FeatureSpec | dict | None = None,  # windows to use (default: short_window_spec())
                     exog: dict | None = None,  # exogenous inputs (cut and scrambled like the data)

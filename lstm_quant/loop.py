@@ -1,5 +1,5 @@
-"""One fast, deterministic training loop for every model of the models chapter: its settings, devices and seeds, the
-validation holdout, batches straight from the zero-copy windows, regularisers, `fit`, `predict` and checkpoints.
+"""One fast, deterministic training loop for every model of the models chapter: its settings, devices and seeds,
+regularisers, `fit`, `predict` and checkpoints, on the holdout and batches of the batches chapter (04).
 
 Docs: https://example.invalid/lstm_quant/loop.html.md"""
 
@@ -21,8 +21,8 @@ from typing import Callable, Mapping
 
 # %% auto #0
 __all__ = ['TrainConfig', 'resolve_device', 'torch_threads', 'seed_everything', 'global_rng_preserved', 'progress_enabled',
-           'deterministic_mode', 'train_valid_split', 'gather_dates', 'set_dropout', 'input_weights', 'augment',
-           'FitResult', 'fit', 'predict', 'model_build_spec', 'save_checkpoint', 'load_checkpoint']
+           'deterministic_mode', 'set_dropout', 'input_weights', 'augment', 'FitResult', 'fit', 'predict',
+           'model_build_spec', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/04a_loop.ipynb #c003
 import numpy as np
@@ -35,6 +35,7 @@ from tqdm import tqdm
 from .core import ConfigError, TrainingError, atomic_path, check_choice, check_int, check_number, jsonable, unknown_name
 from .models import build_model, mc_predict
 from .losses import get_loss, list_losses, information_coefficient
+from .batches import _Feeder, _check_data, _forward, _layout, train_valid_split
 
 # %% ../nbs/04a_loop.ipynb #c008
 _MONITORS = ("valid_loss", "valid_ic")
@@ -42,6 +43,7 @@ _SCHEDULERS = ("cosine", "none")
 _DEVICE_RE = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
 _DEVICES = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
+# %% ../nbs/04a_loop.ipynb #c009
 @dataclass
 class TrainConfig:
     "Settings of one training run (AdamW + cosine schedule + early stopping). Units: epochs, samples per step."
@@ -106,7 +108,7 @@ class TrainConfig:
         if unknown: raise unknown_name("TrainConfig setting", unknown[0] if len(unknown) == 1 else unknown, names)
         return cls(**dict(d))
 
-# %% ../nbs/04a_loop.ipynb #c011
+# %% ../nbs/04a_loop.ipynb #c012
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
     "The torch device for a setting: 'auto' is CUDA when available, else CPU. Raises `ConfigError` if unavailable."
     if isinstance(device, torch.device): return device
@@ -121,6 +123,7 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
         raise ConfigError("device 'mps' requested but MPS is not available; use 'auto' or 'cpu'")
     return torch.device(d)
 
+# %% ../nbs/04a_loop.ipynb #c014
 @contextmanager
 def torch_threads(n: int | None):
     "Context: `torch.set_num_threads(n)` inside, the previous count restored on exit (None: leave it alone)."
@@ -146,6 +149,7 @@ def global_rng_preserved(device: torch.device | None = None):
         try: yield
         finally: random.setstate(py_state); np.random.set_state(np_state)
 
+# %% ../nbs/04a_loop.ipynb #c016
 def progress_enabled(flag: bool = True, stream=None) -> bool:
     "Whether to draw a progress bar: `flag`, not under tests (`IN_TEST`), and only when `stream` (stderr) is a terminal."
     if not flag or os.environ.get("IN_TEST"): return False
@@ -174,117 +178,6 @@ def deterministic_mode(enabled: bool = True, device: torch.device | None = None)
         torch.use_deterministic_algorithms(prev[0], warn_only=prev[1])
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = prev[2], prev[3]
         if prev[4] is not None: _DET.fill_uninitialized_memory = prev[4]
-
-# %% ../nbs/04a_loop.ipynb #c014
-def _check_data(ds, name: str) -> None:
-    "Fail early (ConfigError) if `ds` does not follow the WindowDataset protocol or holds no samples."
-    missing = [a for a in ("gather", "__len__", "n_features") if not hasattr(ds, a)]
-    if missing: raise ConfigError(f"{name} must be a WindowDataset (make_windows); {type(ds).__name__} lacks {missing}")
-    if len(ds) == 0: raise ConfigError(f"{name} dataset holds no samples")
-
-def train_valid_split(ds, valid_frac: float = 0.2, *,
-                      embargo: int | None = None,  # dates dropped between train and valid; None = the label horizon
-                     ) -> tuple:
-    "Split a WindowDataset in time: the last `valid_frac` of its dates -> valid; train ends `embargo` dates before, so no train label reaches into valid."
-    _check_data(ds, "ds")
-    check_number("valid_frac", valid_frac, lo=0, hi=1, lo_open=True, hi_open=True)
-    horizon = int(getattr(ds, "horizon", 1))
-    embargo = check_int("embargo", horizon if embargo is None else embargo)
-    if embargo < horizon:
-        raise ConfigError(f"embargo={embargo}: must be >= the label horizon ({horizon} dates), "
-                          "or the last training labels overlap the validation period")
-    date_idx = np.asarray(ds.date_idx)
-    rows = np.unique(date_idx)
-    n_valid = max(1, int(math.ceil(valid_frac * len(rows))))
-    first_valid = rows[len(rows) - n_valid]
-    # a train sample at row t has its label over (t, t + horizon]; keep t <= first_valid - 1 - embargo
-    train_mask = date_idx <= first_valid - 1 - embargo
-    valid_mask = date_idx >= first_valid
-    if not train_mask.any():
-        raise ConfigError(f"nothing left to train on: {len(rows)} dates, valid_frac={valid_frac}, embargo={embargo}")
-    return ds.subset(train_mask), ds.subset(valid_mask)
-
-# %% ../nbs/04a_loop.ipynb #c018
-def _layout(model) -> str:
-    layout = getattr(model, "input_layout", "sample")
-    if layout not in ("sample", "date"): raise ConfigError(f"model.input_layout={layout!r}; must be 'sample' or 'date'")
-    return layout
-
-def _as_tensor(a, device) -> torch.Tensor:
-    t = torch.from_numpy(a) if isinstance(a, np.ndarray) else torch.as_tensor(a)
-    if t.dtype != torch.float32: t = t.float()
-    return t.to(device, non_blocking=True) if t.device != device else t
-
-class _DateGroups:
-    "Sample positions of a dataset grouped by date row, for models that take whole cross-sections ('date' layout)."
-    def __init__(self, ds):
-        self.order = np.argsort(ds.date_idx, kind="stable")
-        self.rows, starts = np.unique(np.asarray(ds.date_idx)[self.order], return_index=True)
-        self.starts = np.append(starts, len(self.order))
-        self.n_assets = len(ds.assets)
-
-    def positions(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        "Positions of all samples on date groups `k` (indices into `rows`) and the group slot of each."
-        counts = self.starts[k + 1] - self.starts[k]
-        offsets = np.repeat(self.starts[k] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-        return self.order[offsets], np.repeat(np.arange(len(k)), counts)
-
-def gather_dates(ds, groups: _DateGroups, k: np.ndarray, device=torch.device("cpu")):
-    "Fallback for datasets without `gather_dates`: cross-sections of date groups `k`: x [d, assets, seq, F], y [d, assets], mask [d, assets] (True = sample present), positions in mask order."
-    pos, slot = groups.positions(np.asarray(k))
-    x, y = ds.gather(pos)
-    x, y = _as_tensor(x, device), _as_tensor(y, device)
-    a = torch.as_tensor(np.asarray(ds.asset_idx)[pos], device=device)
-    s = torch.as_tensor(slot, device=device)
-    D, A = len(k), groups.n_assets
-    X = x.new_zeros((D, A) + tuple(x.shape[1:])); Y = y.new_zeros((D, A))
-    M = torch.zeros((D, A), dtype=torch.bool, device=device); P = torch.full((D, A), -1, dtype=torch.long, device=device)
-    X[s, a] = x; Y[s, a] = y; M[s, a] = True; P[s, a] = torch.as_tensor(pos, device=device)
-    return X, Y, M, P[M].cpu().numpy()
-
-class _Feeder:
-    "Batches of tensors from a WindowDataset for one model layout ('sample': samples; 'date': whole dates)."
-    def __init__(self, ds, layout: str, device, batch_size: int):
-        self.ds, self.layout, self.device = ds, layout, device
-        if layout == "date":
-            self.groups = _DateGroups(ds)
-            self.n_units, self.unit = len(self.groups.rows), max(1, batch_size // max(1, len(ds.assets)))
-            self._lookup = None
-        else:
-            self.n_units, self.unit = len(ds), batch_size
-
-    def _positions(self, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        "Sample positions of the True entries of a gather_dates mask, in row-major (date, asset) order."
-        if self._lookup is None:
-            self._lookup = np.full((len(self.ds.dates), len(self.ds.assets)), -1, dtype=np.int64)
-            self._lookup[np.asarray(self.ds.date_idx), np.asarray(self.ds.asset_idx)] = np.arange(len(self.ds))
-        return self._lookup[rows][mask]
-
-    def batch(self, units: np.ndarray):
-        "x, y, mask (None for 'sample'), positions of the samples in the order of the flattened outputs."
-        if self.layout == "date":
-            if not hasattr(self.ds, "gather_dates"): return gather_dates(self.ds, self.groups, units, self.device)
-            rows = self.groups.rows[units]
-            x, y, mask = self.ds.gather_dates(rows)
-            pos = self._positions(rows, np.asarray(mask))
-            mask = torch.as_tensor(np.asarray(mask), device=self.device)
-            return _as_tensor(x, self.device), _as_tensor(y, self.device), mask, pos
-        x, y = self.ds.gather(units)
-        return _as_tensor(x, self.device), _as_tensor(y, self.device), None, units
-
-    def in_order(self, batch_size: int):
-        step = max(1, batch_size // max(1, len(self.ds.assets))) if self.layout == "date" else batch_size
-        for i in range(0, self.n_units, step): yield self.batch(np.arange(i, min(i + step, self.n_units)))
-
-def _forward(model, x: torch.Tensor, mask: torch.Tensor | None) -> dict:
-    "Model outputs as a dict; for 'date' layout every [d, assets, ...] output is flattened to the present samples."
-    out = model(x) if mask is None else model(x, mask=mask)
-    if torch.is_tensor(out): out = {"prediction": out}
-    if not isinstance(out, Mapping) or "prediction" not in out:
-        raise ConfigError(f"{type(model).__name__}.forward must return a dict with a 'prediction' entry (got {type(out).__name__})")
-    if mask is None: return dict(out)
-    return {k: (v[mask] if torch.is_tensor(v) and v.dim() >= 2 and tuple(v.shape[:2]) == tuple(mask.shape) else v)
-            for k, v in out.items()}
 
 # %% ../nbs/04a_loop.ipynb #c021
 def set_dropout(model: nn.Module, p: float) -> nn.Module:
@@ -415,6 +308,7 @@ def _check_loss(cfg: TrainConfig):
                           f"never move. Use it as a metric; train with a smooth surrogate instead, one of {ok}")
     return loss_fn
 
+# %% ../nbs/04a_loop.ipynb #c029
 def _check_fit_inputs(config, train, valid) -> TrainConfig:
     "The config to train with (defaults when None), after checking it and both datasets."
     cfg = TrainConfig() if config is None else config
@@ -438,7 +332,7 @@ def _trainable_parameters(model: nn.Module, cfg: TrainConfig, device, warm_start
     if not params: raise ConfigError(f"{type(model).__name__} has no trainable parameters (all frozen)")
     return params
 
-# %% ../nbs/04a_loop.ipynb #c030
+# %% ../nbs/04a_loop.ipynb #c031
 def fit(model: nn.Module, train, valid=None, config: TrainConfig | None = None, *,
         warm_start=None,  # a model, FitResult, state_dict or checkpoint path whose weights start the training
        ) -> FitResult:
@@ -485,7 +379,7 @@ def fit(model: nn.Module, train, valid=None, config: TrainConfig | None = None, 
     best_score = float(history.loc[best_epoch, cfg.monitor]) if va is not None else float("nan")
     return FitResult(model, history, int(best_epoch), best_score, stopped, cfg)
 
-# %% ../nbs/04a_loop.ipynb #c035
+# %% ../nbs/04a_loop.ipynb #c036
 def _model_device(model: nn.Module) -> torch.device:
     p = next(model.parameters(), None)
     return p.device if p is not None else torch.device("cpu")
@@ -497,6 +391,7 @@ def _mc_std(model, x, mask, n_samples: int, seed: int | None) -> np.ndarray:
     std = torch.as_tensor(std)
     return (std if mask is None else std[mask]).float().cpu().numpy()
 
+# %% ../nbs/04a_loop.ipynb #c037
 @torch.no_grad()
 def predict(model: nn.Module, data, mc_samples: int = 0, *,
             batch_size: int = 4096,  # samples per forward pass
@@ -535,7 +430,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
     order = ["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
     return pd.DataFrame({c: cols[c] for c in order if c in cols}, index=data.index)
 
-# %% ../nbs/04a_loop.ipynb #c049
+# %% ../nbs/04a_loop.ipynb #c051
 _CKPT_FORMAT = "lstm_quant.checkpoint"
 _LOCAL_MODELS: dict[str, Callable] = {}  # models defined in this chapter (rebuilt without build_model)
 
@@ -573,6 +468,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: TrainConfig | No
     with atomic_path(path) as tmp: torch.save(payload, tmp)
     return path
 
+# %% ../nbs/04a_loop.ipynb #c052
 def load_checkpoint(path: str | Path, *, map_location: str = "cpu", with_extra: bool = False):
     "Rebuild a model from `save_checkpoint` output (`torch.load(weights_only=True)`): (model, config) or (model, config, extra)."
     path = Path(path)

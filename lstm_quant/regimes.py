@@ -85,6 +85,7 @@ def _quiet_hmmlearn():
     logging.getLogger("hmmlearn").setLevel(logging.ERROR)
     logging.getLogger("hmmlearn.base").setLevel(logging.ERROR)
 
+# %% ../nbs/06a_regimes.ipynb #c020
 class RegimeFilter:
     """Walk-forward regime model on market return/volatility features, read causally (forward-filtered).
 
@@ -126,7 +127,7 @@ class RegimeFilter:
         for f in features: check_choice("regime feature", f, REGIME_FEATURES)
         return features
 
-# %% ../nbs/06a_regimes.ipynb #c022
+# %% ../nbs/06a_regimes.ipynb #c023
 @patch
 def _order(self: RegimeFilter, means, covars, features: tuple) -> np.ndarray:
     "Permutation putting the calmest state first."
@@ -157,7 +158,7 @@ def _fit_one(self: RegimeFilter, X: np.ndarray, features: tuple) -> dict:
     else: p["weights"] = p["weights"][o]
     return p
 
-# %% ../nbs/06a_regimes.ipynb #c026
+# %% ../nbs/06a_regimes.ipynb #c027
 @patch
 def fit(self: RegimeFilter, returns) -> RegimeFilter:
     "Walk-forward fits on daily market log returns (a Series, or a wide frame averaged across assets)."
@@ -195,7 +196,7 @@ def _proba(self: RegimeFilter, F: pd.DataFrame) -> pd.DataFrame:
         out[a:b] = p[a - start:]
     return pd.DataFrame(out, F.index, [f"state_{k}" for k in range(self.n_states)])
 
-# %% ../nbs/06a_regimes.ipynb #c027
+# %% ../nbs/06a_regimes.ipynb #c028
 @patch
 def _check_fitted(self: RegimeFilter):
     if not hasattr(self, "fits_"): raise ConfigError("RegimeFilter is not fitted: call .fit(returns) first")
@@ -219,7 +220,7 @@ def turbulent_proba(self: RegimeFilter, returns=None) -> pd.Series:
     "P(not calm) = 1 - P(state 0) per date, NaN before the first fit."
     return (1 - self.predict_proba(returns)["state_0"]).rename("p_turbulent")
 
-# %% ../nbs/06a_regimes.ipynb #c034
+# %% ../nbs/06a_regimes.ipynb #c035
 @patch
 def factor(self: RegimeFilter, dates, *, rule: str = "flat", scale: float = 0.5, threshold: float = 0.5) -> pd.Series:
     "Position multiplier per date from the latest probability known at each date (1 before the first fit)."

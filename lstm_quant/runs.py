@@ -135,6 +135,7 @@ def run_study_notebook(params: dict, out_dir: str | Path, *, notebook: str | Pat
 # %% ../nbs/07b_runs.ipynb #c020
 GRID_KEYS = ("name", "preset", "params", "grid")
 
+# %% ../nbs/07b_runs.ipynb #c021
 def load_grid(source) -> dict:
     """Read a grid (a YAML path, YAML text, or a dict) and expand it: returns `name`, `preset`, `params`, `grid` and
     `points` (one resolved parameter dict per combination, with `n_trials` = number of points). Raises ConfigError."""
@@ -177,7 +178,7 @@ def load_grid(source) -> dict:
     for p in points: p["n_trials"] = len(points)
     return dict(name=name, preset=preset, params=base, grid=axes, points=points)
 
-# %% ../nbs/07b_runs.ipynb #c024
+# %% ../nbs/07b_runs.ipynb #c025
 def _set_parent_death_signal():
     "Linux: have the kernel SIGKILL this process when its parent dies (no orphans after a killed grid)."
     try:
@@ -218,7 +219,7 @@ def run_grid_point(params: dict, run_dir: str | Path, *, log_path: str | Path | 
         log(f"done {h} {time.perf_counter() - t0:.1f}s")
         return "done"
 
-# %% ../nbs/07b_runs.ipynb #c025
+# %% ../nbs/07b_runs.ipynb #c026
 def run_grid(source, *, output_root: str | Path = "output", workers: int = 1, echo=print) -> pd.DataFrame:
     """Run every point of a grid (see `load_grid`) into `output_root/<name>/<params_hash>/`, `workers` at a time,
     skipping points that are already complete. Returns one row per point with its status and directory."""
@@ -248,7 +249,7 @@ def run_grid(source, *, output_root: str | Path = "output", workers: int = 1, ec
     out["dir"] = [str(grid_dir / h) for h in out.index]
     return out
 
-# %% ../nbs/07b_runs.ipynb #c029
+# %% ../nbs/07b_runs.ipynb #c030
 def _board_dsr(runs: list[Path]) -> list[float]:
     "Deflated Sharpe ratio of each run's daily net returns, with N = len(runs) and the variance of their Sharpe ratios."
     rets = []
@@ -264,7 +265,7 @@ def _board_dsr(runs: list[Path]) -> list[float]:
         except (DataError, ConfigError): out.append(np.nan)
     return out
 
-# %% ../nbs/07b_runs.ipynb #c030
+# %% ../nbs/07b_runs.ipynb #c031
 LEADERBOARD_METRICS = ("ic", "rank_ic", "icir", "sharpe_net", "sharpe_gross", "annual_return_net", "max_drawdown",
                        "turnover", "psr", "dsr")
 

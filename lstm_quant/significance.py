@@ -112,6 +112,7 @@ class SPAResult:
         return (f"SPA vs {self.benchmark!r}: p = {self.pvalue:.4f} (lower {self.pvalues['lower']:.4f}, upper "
                 f"{self.pvalues['upper']:.4f}); {self.reps} reps, block {self.block_size}\n{self.table.round(6).to_string()}")
 
+# %% ../nbs/05c_significance.ipynb #c019
 def spa_test(losses, benchmark, *, kind: str = "loss", reps: int = 1000, block_size: int | None = None,
              bootstrap: str = "stationary", studentize: bool = True, seed: int = 0, level: float = 0.05) -> SPAResult:
     """Hansen's SPA test: does any model have a lower expected loss than `benchmark` (a column of `losses`, or a
@@ -144,7 +145,7 @@ def spa_test(losses, benchmark, *, kind: str = "loss", reps: int = 1000, block_s
     pv = pd.Series(np.asarray(spa.pvalues, dtype=float), index=["lower", "consistent", "upper"], name="pvalue")
     return SPAResult(bname, pv, tab, reps, bs, level)
 
-# %% ../nbs/05c_significance.ipynb #c021
+# %% ../nbs/05c_significance.ipynb #c022
 @dataclass
 class MCSResult:
     "Result of `model_confidence_set`: the models kept and a per-model table (mean loss, MCS p-value, included)."
@@ -180,7 +181,7 @@ def model_confidence_set(losses, *, size: float = 0.1, kind: str = "loss", metho
     tab = tab.sort_values("mean_loss"); tab.index.name = "model"
     return MCSResult(tab, size, reps, bs)
 
-# %% ../nbs/05c_significance.ipynb #c023
+# %% ../nbs/05c_significance.ipynb #c024
 def block_bootstrap_ci(x, statistic="mean", *, level: float = 0.95, reps: int = 1000, block_size: int | None = None,
                        method: str = "stationary", seed: int = 0) -> dict:
     """Percentile block-bootstrap interval of `statistic` ('mean', 'sharpe' = per-period mean/std, or a function of a
@@ -208,7 +209,7 @@ def ic_confidence_interval(pred: pd.DataFrame, *, column: str = "ic", **kw) -> d
     "Block-bootstrap interval of the mean daily `column` ('ic' or 'rank_ic') of predictions (see `block_bootstrap_ci`)."
     return block_bootstrap_ci(_as_daily(pred)[column], "mean", **kw)
 
-# %% ../nbs/05c_significance.ipynb #c028
+# %% ../nbs/05c_significance.ipynb #c029
 class TrialLog:
     """Every configuration tried in a study, with its per-period Sharpe ratio: the N and V of the Deflated Sharpe Ratio.
 

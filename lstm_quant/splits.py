@@ -134,11 +134,12 @@ def walk_forward_splits(dates, *,
                             test=idx[start:stop], gap=gap, horizon=int(horizon)))
     return splits
 
+# %% ../nbs/05a_splits.ipynb #c018
 def splits_table(splits: list[Split]) -> pd.DataFrame:
     "One row per fold: first/last date and length of train, valid and test."
     return pd.DataFrame([s.summary() for s in splits]).set_index("fold")
 
-# %% ../nbs/05a_splits.ipynb #c021
+# %% ../nbs/05a_splits.ipynb #c022
 def check_splits(splits: list[Split], dates=None, *, horizon: int = 1, embargo: int = 0, tiled: bool = True) -> None:
     """Raise DataError unless every fold has train < valid < test, at least max(embargo, horizon) dates of `dates`
     dropped at each boundary, and (with `tiled`) consecutive test blocks that meet without overlap or hole."""
@@ -171,7 +172,7 @@ def check_splits(splits: list[Split], dates=None, *, horizon: int = 1, embargo: 
                                 f"fold {s.fold}: test block overlaps the previous one (starts {s.test[0].date()})")
         prev_last_test = s.test[-1]
 
-# %% ../nbs/05a_splits.ipynb #c028
+# %% ../nbs/05a_splits.ipynb #c029
 def plot_splits(splits: list[Split], *, ax=None, title: str | None = None):
     "Horizontal timeline: one row per fold, train / valid / test spans (gaps left blank). Returns the Axes."
     import matplotlib.pyplot as plt

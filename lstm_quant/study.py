@@ -196,6 +196,7 @@ def buy_and_hold_positions(pred: pd.DataFrame, returns: pd.DataFrame) -> pd.Data
     value = growth / growth.iloc[0]  # the first close is the purchase: its own return (t-1 -> t) is not earned
     return value.div(value.sum(axis=1), axis=0)
 
+# %% ../nbs/07d_study.ipynb #c018
 def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None) -> dict:
     """Backtest each strategy: `signals` maps a name to its predictions frame ((date, asset) with `prediction`, and
     `std` when there is one). Positions are decided at the close of t by `sizing` (risk chapter; `equal_weight` holds
@@ -216,7 +217,7 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
         out[name] = backtest(pos, returns[pos.columns], cost_bps=c.cost_bps)
     return out
 
-# %% ../nbs/07d_study.ipynb #c020
+# %% ../nbs/07d_study.ipynb #c021
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     "IC statistics of one strategy's predictions and the performance of its backtest (annualised, net and gross)."
     out = {}
@@ -233,7 +234,7 @@ def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     return {k: (float(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) else v)
             for k, v in out.items()}
 
-# %% ../nbs/07d_study.ipynb #c021
+# %% ../nbs/07d_study.ipynb #c022
 def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1, reps: int = 1000) -> dict:
     """PSR/DSR inputs and the multiple-comparison tests on net daily returns: SPA of the model against each baseline
     (benchmark = the baseline; small p: the model is better), the Model Confidence Set of all strategies."""
@@ -261,7 +262,7 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
         except (DataError, ConfigError, ValueError): pass
     return sig
 
-# %% ../nbs/07d_study.ipynb #c022
+# %% ../nbs/07d_study.ipynb #c023
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
@@ -294,7 +295,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c024
+# %% ../nbs/07d_study.ipynb #c025
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in

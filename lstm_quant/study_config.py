@@ -12,8 +12,8 @@ import typing
 from dataclasses import asdict, dataclass, fields
 
 # %% auto #0
-__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss',
-           'name_choices', 'cast_param', 'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table']
+__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices',
+           'cast_param', 'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table']
 
 # %% ../nbs/07a_study_config.ipynb #c003
 import numpy as np
@@ -24,7 +24,7 @@ from .core import ConfigError, check_choice, check_int, check_number, unknown_na
 from .data import DATASETS, load_dataset
 from .models import MODELS
 from .losses import LOSSES
-from .validation import BASELINES as WALK_FORWARD_BASELINES
+from .validation import BASELINES  # what run_walk_forward runs beside the model: the study's choices
 from .risk import SIZING_METHODS
 
 # %% ../nbs/07a_study_config.ipynb #c008
@@ -98,7 +98,6 @@ PRESETS: dict[str, dict] = {
 }
 
 # %% ../nbs/07a_study_config.ipynb #c012
-BASELINES = tuple(WALK_FORWARD_BASELINES)  # run by run_walk_forward on the model's splits, samples and scalers
 FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chapter)
     "compact": dict(features=("log_return", "rolling_zscore", "cs_rank", "rsi", "realised_vol"), return_windows=(1, 5, 21),
                     rank_windows=(1, 21), vol_windows=(21,)),  # 8 close-only features

@@ -1,5 +1,5 @@
 """The training room's front door: scikit-learn estimators around `fit` and `predict`, and every public name
-of the loop, ensembles and baselines chapters importable from `lstm_quant.training`.
+of the batches, loop, ensembles and baselines chapters importable from `lstm_quant.training`.
 
 Docs: https://example.invalid/lstm_quant/training.html.md"""
 
@@ -27,8 +27,9 @@ from sklearn.utils.validation import check_is_fitted
 # %% ../nbs/04d_training.ipynb #c004
 from .core import ConfigError
 from .models import build_model
+from .batches import train_valid_split, gather_dates
 from .loop import (TrainConfig, resolve_device, torch_threads, seed_everything, global_rng_preserved,
-                             progress_enabled, deterministic_mode, train_valid_split, gather_dates, set_dropout,
+                             progress_enabled, deterministic_mode, set_dropout,
                              input_weights, augment, FitResult, fit, predict, model_build_spec, save_checkpoint,
                              load_checkpoint)
 from .ensembles import (Ensemble, bag_seeds, block_bootstrap_positions, bag_time_blocks, blend_weights,

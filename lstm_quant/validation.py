@@ -226,6 +226,7 @@ def _as_train_config(train) -> TrainConfig:
     if isinstance(train, dict): return TrainConfig.from_dict(train)
     raise ConfigError(f"train must be a TrainConfig, a dict of its fields or None, got {type(train).__name__}")
 
+# %% ../nbs/05d_validation.ipynb #c021
 @dataclass
 class WalkForwardConfig:
     "Everything `run_walk_forward` needs besides the market data; checked when it is built."
@@ -262,6 +263,7 @@ class WalkForwardConfig:
         if not (isinstance(self.model, (str, dict)) or callable(self.model)):
             raise ConfigError(f"model must be a build_model name, a dict(name=..., **settings) or a callable, got {type(self.model).__name__}")
 
+# %% ../nbs/05d_validation.ipynb #c022
 def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> WalkForwardConfig:
     "`config` (or the defaults) with the keyword `overrides` applied; an unknown keyword is refused, naming the valid ones."
     names = [f.name for f in fields(WalkForwardConfig)]
@@ -271,7 +273,7 @@ def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> W
         raise ConfigError(f"config must be a WalkForwardConfig or None, got {type(config).__name__}")
     return replace(config, **overrides) if overrides else config
 
-# %% ../nbs/05d_validation.ipynb #c026
+# %% ../nbs/05d_validation.ipynb #c028
 def _build(model, n_features: int, seq_len: int, seed: int):
     "A fresh torch model from a name, a dict(name=..., **kwargs) or a callable(n_features) -> nn.Module."
     if callable(model) and not isinstance(model, (str, dict)):
@@ -303,6 +305,7 @@ def _windows(data: pd.DataFrame, cfg: WalkForwardConfig):
     if len(ds) == 0: raise DataError("no window has finite features and target: check the feature warm-up and seq_len")
     return feats, target, ds
 
+# %% ../nbs/05d_validation.ipynb #c029
 def _fold_splits(ds, cfg: WalkForwardConfig) -> list[Split]:
     "The splits to run: built on the sample dates from `cfg.splits` settings, or given ones checked; the last `max_folds`."
     splits = dict(train_size=756, test_size=63, embargo=cfg.horizon) if cfg.splits is None else cfg.splits
@@ -317,7 +320,7 @@ def _fold_splits(ds, cfg: WalkForwardConfig) -> list[Split]:
         raise DataError("the splits' test blocks overlap or leave sample dates unpredicted between them")
     return splits
 
-# %% ../nbs/05d_validation.ipynb #c027
+# %% ../nbs/05d_validation.ipynb #c030
 @dataclass
 class _WalkForwardRun:
     "What every fold of one run shares: the settings, the windows, the splits and the fold cache."
@@ -348,7 +351,7 @@ def _prepare(data: pd.DataFrame, cfg: WalkForwardConfig) -> _WalkForwardRun:
     cache = _FoldCache(cfg.cache_dir, key, config) if cfg.cache_dir is not None else None
     return _WalkForwardRun(cfg, train, ds, splits, key, cache)
 
-# %% ../nbs/05d_validation.ipynb #c030
+# %% ../nbs/05d_validation.ipynb #c033
 def _fold_samples(run: _WalkForwardRun, s: Split):
     "(train, valid, test) WindowDatasets of fold `s`, scaled by a FeatureScaler fitted on its train dates only."
     ds = run.ds
@@ -381,7 +384,7 @@ def _fit_fold(run: _WalkForwardRun, s: Split, tr, va, te, prev_state):
     if cache: cache.put(name, blob, summ, state)
     return pred, state, summ, False
 
-# %% ../nbs/05d_validation.ipynb #c034
+# %% ../nbs/05d_validation.ipynb #c037
 def _fold_baselines(run: _WalkForwardRun, s: Split, tr, va, te) -> dict[str, pd.DataFrame]:
     "Name -> test predictions of every baseline of the run on fold `s`."
     cfg, cache, out = run.cfg, run.cache, {}
@@ -397,7 +400,7 @@ def _fold_baselines(run: _WalkForwardRun, s: Split, tr, va, te) -> dict[str, pd.
         if cache: cache.put(bname, blob, bsum)
     return out
 
-# %% ../nbs/05d_validation.ipynb #c036
+# %% ../nbs/05d_validation.ipynb #c039
 def _fold_row(s: Split, tr, va, te, summ: dict, pred: pd.DataFrame, from_cache: bool, seconds: float) -> dict:
     "One row of `WalkForwardResult.folds`: segment dates and sizes, samples, training summary, test IC, timing."
     return {**s.summary(), "n_train_samples": len(tr), "n_valid_samples": len(va), "n_test_samples": len(te), **summ,
@@ -428,7 +431,7 @@ def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None
                                          model=_describe(cfg.model)),
                              key=run.key, cache_path=run.cache.dir if run.cache else None, splits=run.splits)
 
-# %% ../nbs/05d_validation.ipynb #c044
+# %% ../nbs/05d_validation.ipynb #c047
 @dataclass
 class ModelComparison:
     "Output of `compare_models`: per-model table, the SPA result against the benchmark, the Model Confidence Set."
@@ -464,6 +467,7 @@ def _comparison_row(name: str, p: pd.DataFrame, *, metric: str, horizon: int, re
     row.update(sharpe=m["sr"], sharpe_annual=m["sr"] * math.sqrt(periods_per_year))
     return row, loss, r
 
+# %% ../nbs/05d_validation.ipynb #c048
 def compare_models(predictions, *, benchmark: str | None = None, metric: str = "ic", size: float = 0.1,
                    reps: int = 1000, seed: int = 0, horizon: int | None = None, trial_log: TrialLog | None = None,
                    periods_per_year: int = PERIODS_PER_YEAR) -> ModelComparison:
