@@ -261,42 +261,82 @@ def list_datasets() -> pd.DataFrame:
 # %% ../nbs/00_data.ipynb #c027
 _ASSET_COLS = ("asset", "ticker", "symbol")
 
+def _read_table(path: Path) -> pd.DataFrame:
+    "The raw table of one CSV/Parquet file (a two-row `field, asset` CSV header gives MultiIndex columns)."
+    if path.suffix.lower() == ".csv":
+        head = pd.read_csv(path, nrows=2, header=None)
+        two_level = len(head) > 1 and isinstance(head.iloc[1, 0], str) and head.iloc[1, 0].strip().lower() in ("asset", "")
+        return pd.read_csv(path, header=[0, 1], index_col=0) if two_level else pd.read_csv(path)
+    return pd.read_parquet(path)
+
+def _check_row_order(raw: pd.DataFrame, name: str) -> None:
+    "Refuse a long table whose dates go backwards within an asset, naming the asset and the dates."
+    back = raw.groupby("asset", sort=False)["date"].diff() < pd.Timedelta(0)
+    if back.any():
+        i = int(np.flatnonzero(back.to_numpy())[0])
+        r = raw.iloc[i]; prev = raw.iloc[np.flatnonzero((raw["asset"] == r["asset"]).to_numpy()[:i])[-1]]
+        raise DataError(f"{name}: dates of asset {r['asset']} are not in order: {r['date'].date()} follows "
+                        f"{prev['date'].date()} (sort the file by asset and date)")
+
+# %% ../nbs/00_data.ipynb #c028
+def _long_to_market(raw: pd.DataFrame, name: str, date_col: str) -> pd.DataFrame:
+    "A long or wide-close table with a date column -> the (field, asset) frame, refusing duplicates and disorder."
+    cols = {str(c).lower(): c for c in raw.columns}
+    if date_col.lower() not in cols: raise DataError(f"{name}: no {date_col!r} column (columns: {list(raw.columns)})")
+    raw = raw.rename(columns={cols[date_col.lower()]: "date"})
+    try: raw["date"] = pd.to_datetime(raw["date"])
+    except (ValueError, TypeError) as e: raise DataError(f"{name}: column {date_col!r} holds something that is not a date ({e})") from None
+    asset_col = next((cols[c] for c in _ASSET_COLS if c in cols), None)
+    if asset_col is None:  # wide closes
+        wide = raw.set_index("date")
+        if not wide.index.is_monotonic_increasing:
+            pos = int(np.flatnonzero(np.diff(wide.index.asi8) < 0)[0])
+            raise DataError(f"{name}: dates are not in order: {wide.index[pos + 1].date()} follows {wide.index[pos].date()}")
+        return _wide_to_market(wide).sort_index(axis=1)
+    raw = raw.rename(columns={asset_col: "asset"}).rename(columns=str.lower)
+    dup = raw.duplicated(["date", "asset"])
+    if dup.any():
+        r = raw[dup].iloc[0]; raise DataError(f"{name}: duplicate row for asset {r['asset']} on {r['date'].date()}")
+    _check_row_order(raw, name)
+    fields = [c for c in raw.columns if c not in ("date", "asset")]
+    unknown = [f for f in fields if f not in FIELDS]
+    if unknown: raise DataError(f"{name}: unknown column(s) {unknown}; a market file holds date, asset and {list(FIELDS)}")
+    frame = raw.pivot(index="date", columns="asset", values=fields)
+    frame.columns = frame.columns.set_names(["field", "asset"])
+    return frame
+
+def _read_directory(path: Path, date_col: str) -> pd.DataFrame:
+    "A directory of one-file-per-symbol CSVs (file stem = asset) as one long table."
+    files = sorted(path.glob("*.csv"))
+    if not files: raise DataError(f"directory {path} holds no .csv files (one file per symbol, e.g. AAPL.csv)")
+    parts = []
+    for f in files:
+        t = pd.read_csv(f)
+        if any(str(c).lower() in _ASSET_COLS for c in t.columns):
+            raise DataError(f"{f.name}: a per-symbol file must not have an asset column (the file name is the asset)")
+        parts.append(_long_to_market(t.assign(asset=f.stem), f"{path.name}/{f.name}", date_col))
+    return pd.concat(parts, axis=1).sort_index(axis=1, level=0, sort_remaining=False)
+
+# %% ../nbs/00_data.ipynb #c029
 def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw) -> pd.DataFrame:
-    "Read a user's CSV/Parquet market file (long or wide) into the standard, validated market frame."
+    """Read a user's market data into the standard, validated frame: a CSV/Parquet file (long or wide) or a directory
+    of one-file-per-symbol CSVs. Raises `DataError` naming the file (and asset and date) for anything wrong."""
     path = Path(path)
     if not path.exists(): raise DataError(f"file not found: {path}")
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet", ".pq"):
-        raise DataError(f"unsupported file type {suffix!r} for {path.name}: use .csv or .parquet")
-    if suffix == ".csv":
-        head = pd.read_csv(path, nrows=2, header=None)
-        two_level = isinstance(head.iloc[1, 0], str) and head.iloc[1, 0].strip().lower() in ("asset", "")
-        raw = pd.read_csv(path, header=[0, 1], index_col=0) if two_level else pd.read_csv(path)
+    if path.is_dir(): frame = _read_directory(path, date_col)
     else:
-        raw = pd.read_parquet(path)
-    if isinstance(raw.columns, pd.MultiIndex):  # wide, two-level header
-        frame = raw.copy(); frame.index = pd.to_datetime(frame.index)
-        frame.columns = frame.columns.set_names(["field", "asset"])
-    else:
-        cols = {c.lower(): c for c in raw.columns}
-        if date_col.lower() not in cols: raise DataError(f"{path.name}: no {date_col!r} column (columns: {list(raw.columns)})")
-        raw = raw.rename(columns={cols[date_col.lower()]: "date"})
-        raw["date"] = pd.to_datetime(raw["date"])
-        asset_col = next((cols[c] for c in _ASSET_COLS if c in cols), None)
-        if asset_col is not None:  # long format
-            raw = raw.rename(columns={asset_col: "asset"}).rename(columns=str.lower)
-            dup = raw.duplicated(["date", "asset"])
-            if dup.any():
-                r = raw[dup].iloc[0]; raise DataError(f"{path.name}: duplicate row for asset {r['asset']} on {r['date'].date()}")
-            fields = [c for c in raw.columns if c not in ("date", "asset")]
-            frame = raw.pivot(index="date", columns="asset", values=fields)
+        if path.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            raise DataError(f"unsupported file type {path.suffix.lower()!r} for {path.name}: use .csv or .parquet")
+        raw = _read_table(path)
+        if isinstance(raw.columns, pd.MultiIndex):  # wide, two-level header
+            frame = raw.copy(); frame.index = pd.to_datetime(frame.index)
             frame.columns = frame.columns.set_names(["field", "asset"])
-        else:  # wide closes
-            frame = _wide_to_market(raw.set_index("date")).sort_index(axis=1)
+        else: frame = _long_to_market(raw, path.name, date_col)
     if not isinstance(frame.index, pd.DatetimeIndex) or frame.index.tz is None: frame.index = _date_index(frame.index)
-    return validate_market_data(frame, **validate_kw)
+    try: return validate_market_data(frame, **validate_kw)
+    except DataError as e: raise DataError(f"{path.name}: {e}") from None
 
-# %% ../nbs/00_data.ipynb #c030
+# %% ../nbs/00_data.ipynb #c034
 @dataclass
 class SimulatedMarket:
     "A simulated market with its hidden truth."
@@ -306,7 +346,7 @@ class SimulatedMarket:
     log_returns: pd.DataFrame  # dates x assets: realised log return ending at t (NaN on the first day / before listing)
     params: dict = field(default_factory=dict)
 
-# %% ../nbs/00_data.ipynb #c031
+# %% ../nbs/00_data.ipynb #c035
 def simulate_market(n_assets: int = 10, n_days: int = 1000, seed: int = 0, *,
                     signal_strength: float = 0.1,  # kappa: planted reversal size in units of idiosyncratic daily vol
                     signal_lookback: int = 5,  # days of past idiosyncratic return the reversal reacts to
