@@ -15,7 +15,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures',
-           'StudyResult', 'write_study_outputs']
+           'StudyResult', 'positions_frame', 'write_study_outputs']
 
 # %% ../nbs/07c_report.ipynb #c003
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 from .core import atomic_path, write_json_atomic, write_text_atomic
 from .validation import plot_ic, plot_splits
 from .risk import drawdown, tearsheet
-from .study_config import StudyConfig
+from .study_config import StudyConfig, technique_settings
 from .runs import NOTEBOOK_NAME, write_parquet_atomic
 
 # %% ../nbs/07c_report.ipynb #c008
@@ -123,12 +123,26 @@ def _verdict_significance(p: dict, m: dict, sig: dict) -> list[str]:
     return parts
 
 # %% ../nbs/07c_report.ipynb #c014
+def _verdict_settings(p: dict) -> list[str]:
+    "The technique settings that differ from the plain LSTM (`technique_settings`), named."
+    t = technique_settings(p)
+    if not t: return ["It is the plain setting: an LSTM on the forward log return, mean-squared error, top-k sizing."]
+    return ["Settings that differ from the plain LSTM: " + ", ".join(f"{k}={v}" for k, v in t.items()) + "."]
+
+def _verdict_thin(p: dict, folds: list) -> list[str]:
+    "Folds whose model book traded less than `min_fold_trades` times: too thin to judge on their own."
+    thin = [f.get("fold") for f in folds if f.get("thin")]
+    if not thin: return []
+    return [f"{len(thin)} of {len(folds)} folds (fold {', '.join(map(str, thin))}) made fewer than "
+            f"{p.get('min_fold_trades', '?')} trades: too few to judge those folds on their own."]
+
+# %% ../nbs/07c_report.ipynb #c015
 def verdict(metrics: dict) -> str:
     "A plain-language paragraph on what beat what and what is significant after costs, generated from `metrics`."
     p, s = metrics.get("params", {}), metrics.get("strategies", {})
     m, sig, ds = s.get("model", {}), metrics.get("significance", {}), metrics.get("dataset", {})
-    parts = [_verdict_skill(p, m, ds, metrics.get("oos", {})), *_verdict_trading(p, m, s), *_verdict_baselines(m, s),
-             *_verdict_significance(p, m, sig)]
+    parts = [_verdict_skill(p, m, ds, metrics.get("oos", {})), *_verdict_settings(p), *_verdict_trading(p, m, s),
+             *_verdict_baselines(m, s), *_verdict_significance(p, m, sig), *_verdict_thin(p, metrics.get("folds", []))]
     seeds = metrics.get("seeds", {})
     if seeds.get("n", 1) and seeds.get("n", 1) > 1 and _ok(seeds.get("ic_std")):
         parts.append(f"Across {seeds['n']} seeds the IC was {_f(seeds.get('ic_mean'), '.4f')} ± {_f(seeds.get('ic_std'), '.4f')}.")
@@ -138,12 +152,15 @@ def verdict(metrics: dict) -> str:
     parts.append("Bottom line: " + ("a statistically significant edge after costs and deflation; check it on other data "
                                     "before believing it." if good else
                                     "no statistically reliable edge after costs on this data."))
-    if ds.get("survivorship_bias") or ds.get("name", p.get("dataset")) in SURVIVORSHIP_DATASETS:
+    if ds.get("survivorship_bias") is True or ds.get("name", p.get("dataset")) in SURVIVORSHIP_DATASETS:
         parts.append("Caveat: sp500_20 holds 20 of today's S&P 500 members, i.e. survivors; stocks that failed or left "
                      "the index are missing, which flatters every result on it, long-only ones most.")
+    elif ds.get("survivorship_bias") == "unknown":
+        parts.append(f"Caveat: {ds.get('name', 'the data')} is a user's file; if its assets are today's index members "
+                     "rather than the members of each past date, every result on it carries survivorship bias.")
     return " ".join(parts)
 
-# %% ../nbs/07c_report.ipynb #c018
+# %% ../nbs/07c_report.ipynb #c019
 def save_figure_atomic(fig, path: str | Path, *, dpi: int = 110) -> Path:
     "Save a matplotlib figure (PNG) atomically."
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
@@ -179,7 +196,7 @@ def study_figures(predictions: pd.DataFrame, returns: pd.DataFrame, splits: list
     for f in figs.values(): plt.close(f)
     return figs
 
-# %% ../nbs/07c_report.ipynb #c022
+# %% ../nbs/07c_report.ipynb #c023
 @dataclass
 class StudyResult:
     "What `run_study` returns: the config, metrics (as in metrics.json), predictions, daily returns, splits, figures."
@@ -191,13 +208,21 @@ class StudyResult:
     figures: dict = field(default_factory=dict)  # name -> matplotlib Figure
     output_dir: Path | None = None
     seconds: float = 0.0
+    positions: pd.DataFrame | None = None  # (date, asset) x strategy: the book decided at each close
 
     @property
     def table(self) -> pd.DataFrame: return metrics_table(self.metrics)
     @property
     def verdict(self) -> str: return self.metrics.get("verdict", "")
 
-# %% ../nbs/07c_report.ipynb #c024
+# %% ../nbs/07c_report.ipynb #c025
+def positions_frame(backtests: dict) -> pd.DataFrame:
+    """The books of every strategy in one long frame: index (date, asset), one column per strategy, the fraction of
+    capital held from the close of each date (`frame["model"].unstack()` is the model's dates x assets book)."""
+    books = {k: bt.positions.rename_axis(index="date", columns="asset").stack(future_stack=True) for k, bt in backtests.items()}
+    return pd.concat(books, axis=1).sort_index()
+
+# %% ../nbs/07c_report.ipynb #c026
 def _html_report(result: StudyResult) -> str:
     m, c = result.metrics, result.config
     esc = html.escape
@@ -213,14 +238,15 @@ td,th{{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}} .verdict{
 <h2>Verdict</h2><p class="verdict">{esc(m.get('verdict', ''))}</p>
 <h2>Strategies (out of sample, annualised; net = after {c.cost_bps:g} bp costs)</h2>{table}
 <h2>Figures</h2>{imgs}<h2>Walk-forward folds</h2>{folds}<h2>Parameters</h2>{params}
-<p>Files: params.json, predictions.parquet, returns.parquet, metrics.json, figures/, {NOTEBOOK_NAME}.</p></body></html>"""
+<p>Files: params.json, predictions.parquet, positions.parquet, returns.parquet, metrics.json, figures/, {NOTEBOOK_NAME}.</p></body></html>"""
 
 def write_study_outputs(result: StudyResult, output_dir: str | Path) -> Path:
-    "Write params.json, predictions.parquet, returns.parquet, figures/*.png, report.html and, last, metrics.json."
+    "Write params.json, predictions.parquet, returns.parquet, positions.parquet, figures/*.png, report.html and, last, metrics.json."
     d = Path(output_dir); d.mkdir(parents=True, exist_ok=True)
     write_json_atomic(asdict(result.config), d / "params.json")
     write_parquet_atomic(result.predictions, d / "predictions.parquet")
     write_parquet_atomic(result.returns, d / "returns.parquet")
+    if result.positions is not None: write_parquet_atomic(result.positions, d / "positions.parquet")
     for name, fig in result.figures.items(): save_figure_atomic(fig, d / "figures" / f"{name}.png")
     write_text_atomic(_html_report(result), d / "report.html")
     write_json_atomic(result.metrics, d / "metrics.json")  # last: its presence means the run is complete

@@ -15,16 +15,19 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['load_study_data', 'study_features', 'study_splits', 'model_settings', 'train_settings', 'walk_forward',
-           'sizing_settings', 'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'trade', 'significance',
-           'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic', 'EXECUTION_PARAMS',
-           'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices',
-           'cast_param', 'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table', 'NOTEBOOK_NAME',
-           'STUDY_NOTEBOOK', 'GRID_KEYS', 'LEADERBOARD_METRICS', 'write_parquet_atomic', 'read_metrics', 'is_complete',
-           'params_hash', 'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook',
-           'load_grid', 'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA',
-           'SURVIVORSHIP_DATASETS', 'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures', 'StudyResult',
-           'write_study_outputs']
+__all__ = ['load_study_data', 'rolling_normalise', 'study_target', 'study_features', 'study_splits', 'model_settings',
+           'train_settings', 'walk_forward', 'sizing_settings', 'size_positions', 'regime_filter_for', 'sizing_for',
+           'buy_and_hold_positions', 'earned_returns', 'trade', 'significance', 'fold_trades', 'study_metrics',
+           'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic', 'EXECUTION_PARAMS', 'PRESETS',
+           'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices', 'cast_param',
+           'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK',
+           'GRID_KEYS', 'LEADERBOARD_METRICS', 'write_parquet_atomic', 'read_metrics', 'is_complete', 'params_hash',
+           'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook', 'load_grid',
+           'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS',
+           'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures', 'StudyResult', 'write_study_outputs',
+           'positions_frame', 'is_data_path', 'read_study_file', 'parse_exog', 'load_exog', 'feature_spec',
+           'parse_features', 'model_options', 'study_head', 'technique_settings', 'TECHNIQUE_KEYS', 'EXOG_LAGS',
+           'STUDY_SIZING']
 
 # %% ../nbs/07d_study.ipynb #c003
 import numpy as np
@@ -33,20 +36,24 @@ import pandas as pd
 # %% ../nbs/07d_study.ipynb #c004
 from .core import ConfigError, DataError, TMP_PREFIX, jsonable, write_json_atomic, write_text_atomic
 from .data import DATASETS, load_dataset, simulate_market
-from .features import FeatureSpec, WindowDataset, build_features, forward_log_return, make_windows
+from .features import (FeatureSpec, WindowDataset, build_features, direction_label, excess_over_median,
+                                 forward_log_return, make_windows)
 from .models import MODELS
 from .training import TrainConfig, torch_threads
 from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
                                    model_confidence_set, run_walk_forward, spa_test, walk_forward_splits)
 from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns
 from .regimes import RegimeFilter
+from .portfolio import rebalance_portfolio
 from .study_config import (EXECUTION_PARAMS, PRESETS, BASELINES, FEATURE_SETS, UNUSABLE_LOSSES, StudyConfig, head_for_loss,
-    name_choices, cast_param, parse_overrides, validate_config, resolve_params, parameter_table, _check_assets)
+    name_choices, cast_param, parse_overrides, validate_config, resolve_params, parameter_table, _check_assets, is_data_path,
+    read_study_file, parse_exog, load_exog, feature_spec, parse_features, model_options, study_head, technique_settings,
+    TECHNIQUE_KEYS, EXOG_LAGS, STUDY_SIZING)
 from .runs import (NOTEBOOK_NAME, STUDY_NOTEBOOK, GRID_KEYS, LEADERBOARD_METRICS, write_parquet_atomic, read_metrics,
     is_complete, params_hash, new_run_dir, project_root, study_notebook_path, clear_stale, run_study_notebook,
     load_grid, run_grid_point, run_grid, find_runs, leaderboard)
 from .report import (TABLE_COLUMNS, ALPHA, SURVIVORSHIP_DATASETS, metrics_table, verdict, save_figure_atomic, study_figures,
-    StudyResult, write_study_outputs, _ok)
+    StudyResult, write_study_outputs, positions_frame, _ok)
 
 # %% ../nbs/07d_study.ipynb #c005
 # The room's front door: the public names of the study room (and the core writers it used to define), importable from
@@ -58,25 +65,32 @@ _all_ = ["TMP_PREFIX", "write_json_atomic", "write_text_atomic", "EXECUTION_PARA
          "is_complete", "params_hash", "new_run_dir", "project_root", "study_notebook_path", "clear_stale",
          "run_study_notebook", "load_grid", "run_grid_point", "run_grid", "find_runs", "leaderboard",
          "TABLE_COLUMNS", "ALPHA", "SURVIVORSHIP_DATASETS", "metrics_table", "verdict", "save_figure_atomic",
-         "study_figures", "StudyResult", "write_study_outputs"]
+         "study_figures", "StudyResult", "write_study_outputs", "positions_frame", "is_data_path", "read_study_file",
+         "parse_exog", "load_exog", "feature_spec", "parse_features", "model_options", "study_head", "technique_settings",
+         "TECHNIQUE_KEYS", "EXOG_LAGS", "STUDY_SIZING"]
 
 # %% ../nbs/07d_study.ipynb #c011
-def load_study_data(config: StudyConfig) -> tuple[pd.DataFrame, dict]:
-    "The market frame of the study (dataset, assets, dates) and a description of it for metrics.json."
-    c = config
+def _study_market(c: StudyConfig) -> tuple[pd.DataFrame, str, object]:
+    "(market frame, description, survivorship bias: True / False / 'unknown') of the study's dataset."
     if c.dataset == "sim":
         days = pd.bdate_range(c.start, c.end)
         sim = simulate_market(n_assets=len(c.asset_list) or 10, n_days=len(days), seed=c.seed, start=str(days[0].date()))
-        market, description = sim.data, "simulated market with a planted reversal signal (data chapter)"
-    else:
-        info = DATASETS[c.dataset]
-        if info.kind != "market":
-            raise ConfigError(f"dataset {c.dataset!r} is {info.kind} data, not tradable prices. Valid choices: "
-                              f"{', '.join(name_choices()['dataset'])}")
-        market, description = load_dataset(c.dataset), info.description
-        if c.asset_list:
-            _check_assets(c, list(market.columns.unique("asset")))
-            market = market.loc[:, market.columns.get_level_values("asset").isin(c.asset_list)]
+        return sim.data, "simulated market with a planted reversal signal (data chapter)", False
+    if is_data_path(c.dataset):
+        return read_study_file(c.dataset), f"user file {c.dataset}", "unknown"
+    info = DATASETS[c.dataset]
+    if info.kind != "market":
+        raise ConfigError(f"dataset {c.dataset!r} is {info.kind} data, not tradable prices. Valid choices: "
+                          f"{', '.join(name_choices()['dataset'])}")
+    return load_dataset(c.dataset), info.description, c.dataset in SURVIVORSHIP_DATASETS
+
+def load_study_data(config: StudyConfig) -> tuple[pd.DataFrame, dict]:
+    "The market frame of the study (dataset, assets, dates) and a description of it for metrics.json."
+    c = config
+    market, description, survivorship = _study_market(c)
+    if c.asset_list and c.dataset != "sim":
+        _check_assets(c, list(market.columns.unique("asset")))
+        market = market.loc[:, market.columns.get_level_values("asset").isin(c.asset_list)]
     market = market.loc[pd.Timestamp(c.start):pd.Timestamp(c.end)]
     close = market["close"]
     alive = [a for a in close.columns if close[a].notna().sum() > c.seq_len + c.horizon]
@@ -85,19 +99,41 @@ def load_study_data(config: StudyConfig) -> tuple[pd.DataFrame, dict]:
                           f"({', '.join(map(str, alive)) or 'none'}); a cross-sectional study needs at least 3")
     market = market.loc[:, market.columns.get_level_values("asset").isin(alive)]
     market.columns = market.columns.remove_unused_levels()
-    info = dict(name=c.dataset, description=description, assets=[str(a) for a in alive], n_assets=len(alive),
+    if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
+        raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
+    info = dict(name=Path(c.dataset).name if is_data_path(c.dataset) else c.dataset, description=description,
+                assets=[str(a) for a in alive], n_assets=len(alive), fields=[str(f) for f in market.columns.unique("field")],
                 first=str(market.index[0].date()), last=str(market.index[-1].date()), n_dates=len(market),
-                survivorship_bias=c.dataset in SURVIVORSHIP_DATASETS)
+                survivorship_bias=survivorship, exog=[dict(key=k, source=s, lag_days=l) for k, s, l in parse_exog(c.exog)])
     return market, info
 
 # %% ../nbs/07d_study.ipynb #c012
+def rolling_normalise(features: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Each column z-scored by its own trailing mean and std over `window` rows (at least half of them), past and present
+    only; a column that is constant over the window is 0 there (it equals its mean), not NaN."""
+    roll = features.rolling(window, min_periods=max(2, window // 2))
+    mean, std = roll.mean(), roll.std()
+    z = (features - mean) / std.where(std > 0)
+    return z.mask(std.eq(0) & features.notna(), 0.0)
+
+def study_target(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+    """The label stamped at t (features chapter): the forward log return over `horizon` days (`log_return`), the same
+    minus the date's cross-sectional median (`excess`, Fischer & Krauss 2018), or 1 if it is positive else 0 (`direction`)."""
+    close, h = market["close"], config.horizon
+    if config.target == "excess": return excess_over_median(close, h)
+    if config.target == "direction": return direction_label(close, h)
+    return forward_log_return(close, h)
+
 def study_features(market: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Features (dates x (feature, asset); values at t use data <= t) of the feature set `config.features`, and the
-    target: the forward log return over `horizon` days stamped at t."""
-    spec = FeatureSpec(**FEATURE_SETS[config.features])
-    features = build_features(market, spec)
-    target = forward_log_return(market["close"], config.horizon)
-    return features, target
+    """Features (dates x (feature, asset); values at t use data <= t) of the feature expression `config.features`, with
+    the exogenous series of `config.exog` as of when each value became known, optionally normalised on a rolling window;
+    and the target (`study_target`)."""
+    exog = load_exog(config.exog) if config.exog else {}
+    spec = feature_spec(config.features, fields=tuple(market.columns.unique("field")), exog_keys=tuple(exog))
+    if exog: spec = dataclasses.replace(spec, vix_lag=0, exog_lag=0)  # load_exog re-stamped each series at its availability
+    features = build_features(market, spec, exog=exog or None)
+    if config.feature_norm == "rolling": features = rolling_normalise(features, config.norm_window)
+    return features, study_target(market, config)
 
 def study_splits(ds: WindowDataset, config: StudyConfig) -> list:
     "Walk-forward folds over the dates that hold samples; the most recent `n_folds` (all when 0), renumbered from 0."
@@ -115,19 +151,15 @@ def study_splits(ds: WindowDataset, config: StudyConfig) -> list:
 
 # %% ../nbs/07d_study.ipynb #c015
 def model_settings(config: StudyConfig) -> dict:
-    "The `build_model` settings of the study's model (only those its config dataclass has)."
-    c = config
-    have = {f.name for f in fields(MODELS[c.model].config)}
-    kw = dict(name=c.model, head=head_for_loss(c.loss))
-    for k in ("hidden", "n_layers", "dropout"):
-        if k in have: kw[k] = getattr(c, k)
-    return kw
+    "The `build_model` settings of the study's model: name, head, widths (the keys its config dataclass has)."
+    return dict(name=config.model, **model_options(config))
 
 def train_settings(config: StudyConfig) -> TrainConfig:
     "The training chapter's TrainConfig for the study (AdamW, cosine schedule, early stopping on the validation dates)."
     c = config
     return TrainConfig(epochs=c.epochs, batch_size=c.batch_size, lr=c.lr, loss=c.loss, patience=c.patience,
-                       num_threads=c.threads, progress=False)
+                       weight_decay=c.weight_decay, l1_input=c.l1_input, temporal_dropout=c.temporal_dropout,
+                       feature_noise=c.feature_noise, grad_clip=c.grad_clip or None, num_threads=c.threads, progress=False)
 
 # %% ../nbs/07d_study.ipynb #c016
 def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
@@ -148,7 +180,7 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
                                          seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
                                          warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
                                          baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
-                                         seed=s, on_fold_end=progress))
+                                         mc_samples=c.mc_samples, seed=s, on_fold_end=progress))
     pred = runs[0].predictions.copy()
     if len(runs) > 1:
         cols = {f"seed_{s}": r.predictions["prediction"].reindex(pred.index) for s, r in zip(seeds, runs)}
@@ -162,17 +194,28 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
 
 # %% ../nbs/07d_study.ipynb #c017
 def sizing_settings(config: StudyConfig, returns: pd.DataFrame) -> dict:
-    "The keyword settings `positions_from_signal` gets for the study's sizing method."
+    "The keyword settings `positions_from_signal` gets for the study's sizing method (`returns`: past close-to-close)."
     c = config
     if c.sizing == "top_k": return dict(k=c.top_k)
     if c.sizing == "threshold": return dict(cost_bps=c.cost_bps)
-    if c.sizing in ("kelly_continuous", "vol_target"): return dict(returns=returns)
+    frac = dict(fraction=c.kelly_fraction) if c.kelly_fraction else {}
+    if c.sizing == "kelly_binary": return frac
+    if c.sizing == "kelly_continuous": return dict(returns=returns, **frac)
+    if c.sizing == "vol_target": return dict(returns=returns, target_vol=c.target_vol)
     return {}
 
-def regime_filter_for(market: pd.DataFrame) -> RegimeFilter:
-    "A two-state HMM on the equal-weight market's daily log return, refitted on past data only, read forward-filtered."
+def size_positions(pred: pd.DataFrame, method: str, returns: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+    """Positions (dates x assets) decided at each close from a predictions frame: a risk-chapter sizer, or `mean_variance`
+    (portfolio chapter: long-only mean-variance weights from the predictions and the trailing covariance of past
+    returns, rebalanced every `rebalance_days`)."""
+    if method == "mean_variance":
+        return rebalance_portfolio(pred, returns, every=config.rebalance_days, risk_aversion=config.risk_aversion)
+    return positions_from_signal(pred, method, **(sizing_settings(config, returns) if method == config.sizing else {}))
+
+def regime_filter_for(market: pd.DataFrame, method: str = "hmm") -> RegimeFilter:
+    "A two-state HMM (or GMM) on the equal-weight market's daily log return, refitted on past data only, read forward-filtered."
     r = np.log(market["close"]).diff().mean(axis=1).dropna()
-    return RegimeFilter("hmm", min_train=int(min(500, max(100, len(r) // 3))), refit_every=63).fit(r)
+    return RegimeFilter(method, min_train=int(min(500, max(100, len(r) // 3))), refit_every=63).fit(r)
 
 def sizing_for(name: str, pred: pd.DataFrame, method: str) -> str:
     """The sizing a strategy gets: `method`, except 'sign' (equal weight, long, rebalanced daily) for the
@@ -197,24 +240,38 @@ def buy_and_hold_positions(pred: pd.DataFrame, returns: pd.DataFrame) -> pd.Data
     return value.div(value.sum(axis=1), axis=0)
 
 # %% ../nbs/07d_study.ipynb #c018
+def earned_returns(market: pd.DataFrame, fill: str = "close") -> pd.DataFrame:
+    """Simple returns a book earns, stamped at the day the backtest credits them to the book decided the close before:
+    close-to-close (`fill='close'`), or open-to-open one session later (`fill='open'`: decided at close t-1, bought at
+    the open of t, held to the open of t+1), so an order never fills at a price printed before it was decided."""
+    if fill == "open":
+        o = market["open"]
+        r = o.shift(-1) / o - 1.0  # stamped t: open t -> open t+1, earned by the book decided at close t-1
+    else: r = market["close"].pct_change(fill_method=None)
+    r.index.name, r.columns.name = "date", "asset"
+    return r
+
 def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None) -> dict:
     """Backtest each strategy: `signals` maps a name to its predictions frame ((date, asset) with `prediction`, and
-    `std` when there is one). Positions are decided at the close of t by `sizing` (risk chapter; `equal_weight` holds
-    every asset with equal weight, rebalanced daily; `buy_and_hold` lets the weights drift; see `sizing_for`), flattened in the turbulent regime when `regime` (a fitted RegimeFilter) is given,
-    held over (t, t+1], and pay `cost_bps` per unit traded. Returns name -> `BacktestResult` over the test dates."""
+    `std`/`p_up`/quantiles when there are). Positions are decided at the close of t by `sizing` (`size_positions`;
+    `equal_weight` holds every asset with equal weight, rebalanced daily; `buy_and_hold` lets the weights drift; see
+    `sizing_for`), scaled by the regime filter's `regime_rule` when `regime` (a fitted RegimeFilter) is given, filled at
+    `fill` (`earned_returns`), and pay `cost_bps` + `slippage_bps` per unit traded and `borrow_bps` a year on shorts.
+    Returns name -> `BacktestResult` over the test dates."""
     c = config
-    returns = market["close"].pct_change(fill_method=None)
-    returns.index.name, returns.columns.name = "date", "asset"
+    past = market["close"].pct_change(fill_method=None)  # what a sizer may know at close t
+    past.index.name, past.columns.name = "date", "asset"
+    earned = earned_returns(market, c.fill)
     out = {}
     for name, pred in signals.items():
-        if name == "buy_and_hold": pos = buy_and_hold_positions(pred, returns)
-        else:
-            method = sizing_for(name, pred, c.sizing)
-            pos = positions_from_signal(pred, method, **(sizing_settings(c, returns) if method == c.sizing else {}))
-        span = returns.index[(returns.index >= pos.index[0]) & (returns.index <= pos.index[-1])]
+        if name == "buy_and_hold": pos = buy_and_hold_positions(pred, past)
+        else: pos = size_positions(pred, sizing_for(name, pred, c.sizing), past, c)
+        span = earned.index[(earned.index >= pos.index[0]) & (earned.index <= pos.index[-1])]
+        span = span[span <= earned.dropna(how="all").index[-1]]  # with fill='open' the last close has no next open
         pos = pos.reindex(span).ffill().fillna(0.0)  # a date without predictions keeps yesterday's book
-        if regime is not None: pos = regime.apply(pos)
-        out[name] = backtest(pos, returns[pos.columns], cost_bps=c.cost_bps)
+        if regime is not None: pos = regime.apply(pos, rule=c.regime_rule)
+        out[name] = backtest(pos, earned[pos.columns], cost_bps=c.cost_bps, slippage_bps=c.slippage_bps,
+                             borrow_bps=c.borrow_bps)
     return out
 
 # %% ../nbs/07d_study.ipynb #c021
@@ -263,6 +320,15 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
     return sig
 
 # %% ../nbs/07d_study.ipynb #c023
+def fold_trades(positions: pd.DataFrame, splits: list) -> list[int]:
+    """Trades per fold: the (asset, date) pairs of a fold's test dates where the book's weight changed (a new position,
+    a closed one, or a resize). A fold with fewer than `min_fold_trades` is flagged thin: too few decisions to judge it."""
+    changed = positions.diff().abs().gt(1e-12)
+    changed.iloc[0] = positions.iloc[0].abs().gt(1e-12)  # the first book is bought
+    per_day = changed.sum(axis=1)
+    return [int(per_day[per_day.index.isin(s.test)].sum()) for s in splits]
+
+# %% ../nbs/07d_study.ipynb #c024
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
@@ -284,6 +350,8 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     oos = dict(start=str(test_dates.min().date()), end=str(test_dates.max().date()), n_days=int(test_dates.nunique()),
                n_folds=len(splits), n_samples=len(predictions))
     folds = [{k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in s.summary().items()} for s in splits]
+    for f, n in zip(folds, fold_trades(backtests["model"].positions, splits)):
+        f.update(n_trades=n, thin=n < c.min_fold_trades)
     m = dict(complete=True, params=asdict(c), dataset=data_info, oos=oos, folds=folds, strategies=strategies,
              significance=sig, seeds=seeds)
     mm = strategies["model"]
@@ -295,7 +363,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c025
+# %% ../nbs/07d_study.ipynb #c026
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in
@@ -313,11 +381,14 @@ def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = Non
          f"{len(ds)} samples x {ds.n_features} features ({c.features}); {len(splits)} folds of {c.test_days} test days")
     predictions, baselines, folds = walk_forward(market, features, target, splits, c, echo=echo,
                                                  cache_dir=out / "wf_cache" if out is not None else None)
-    regime = regime_filter_for(market) if c.regime_filter else None
+    regime = regime_filter_for(market, c.regime_method) if c.regime_filter else None
     signals = {"model": predictions, **baselines}
     backtests = trade(signals, market, c, regime=regime)
     metrics = study_metrics(c, data_info, splits, predictions, baselines, backtests)
     metrics["folds_detail"] = jsonable(folds.reset_index().to_dict(orient="records"))
+    metrics["settings"] = jsonable(dict(head=study_head(c), model=model_settings(c), train=train_settings(c).to_dict(),
+                                        features=[str(f) for f in features.columns.unique("feature")],
+                                        features_skipped=features.attrs.get("skipped", {}), techniques=technique_settings(asdict(c))))
     returns = pd.concat({f"{k}_{col}": getattr(bt, col) for k, bt in backtests.items() for col in ("gross", "net", "turnover")}, axis=1)
     returns.index.name = "date"
     preds = pd.concat([predictions, pd.DataFrame({b: p["prediction"] for b, p in baselines.items()})], axis=1)
@@ -325,7 +396,7 @@ def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = Non
     seconds = time.perf_counter() - t0
     metrics["run"] = dict(started=started, finished=time.strftime("%Y-%m-%dT%H:%M:%S"), seconds=round(seconds, 2),
                           params_hash=params_hash(asdict(c)), python=sys.version.split()[0])
-    result = StudyResult(c, metrics, preds, returns, splits, figures, out, seconds)
+    result = StudyResult(c, metrics, preds, returns, splits, figures, out, seconds, positions=positions_frame(backtests))
     if out is not None:
         write_study_outputs(result, out)
         shutil.rmtree(out / "wf_cache", ignore_errors=True)  # the run is complete: its fold cache has done its job

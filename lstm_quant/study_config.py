@@ -8,22 +8,29 @@ Docs: https://example.invalid/lstm_quant/study_config.html.md"""
 # %% ../nbs/07a_study_config.ipynb #c002
 from __future__ import annotations
 import datetime as _dt
+import re
 import typing
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices',
-           'cast_param', 'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table']
+__all__ = ['EXECUTION_PARAMS', 'PRESETS', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'TARGETS', 'FEATURE_NORMS', 'FILLS', 'EXOG_LAGS',
+           'REGIME_RULES', 'STUDY_SIZING', 'HEAD_OUTPUTS', 'MODEL_KEYS', 'TECHNIQUE_KEYS', 'StudyConfig',
+           'head_for_loss', 'name_choices', 'is_data_path', 'read_study_file', 'parse_exog', 'load_exog',
+           'parse_features', 'feature_spec', 'cast_param', 'parse_overrides', 'study_head', 'quantile_levels',
+           'model_options', 'validate_config', 'resolve_params', 'technique_settings', 'parameter_table']
 
 # %% ../nbs/07a_study_config.ipynb #c003
 import numpy as np
 import pandas as pd
 
 # %% ../nbs/07a_study_config.ipynb #c004
-from .core import ConfigError, check_choice, check_int, check_number, unknown_name
-from .data import DATASETS, load_dataset
-from .models import MODELS
+from .core import ConfigError, DataError, check_choice, check_int, check_number, unknown_name
+from .data import DATASETS, load_dataset, read_market_data
+from .features import FAMILIES, FEATURES, FeatureSpec
+from .models import HEADS, MODELS, _check_quantiles
 from .losses import LOSSES
+from .regimes import REGIME_METHODS
 from .validation import BASELINES  # what run_walk_forward runs beside the model: the study's choices
 from .risk import SIZING_METHODS
 
@@ -31,35 +38,62 @@ from .risk import SIZING_METHODS
 @dataclass
 class StudyConfig:
     "Every parameter of a study, with small defaults that run in seconds (see `PRESETS` for real runs)."
-    dataset: str = "sp500_20"  # built-in dataset (`lq datasets`) or "sim" for a simulated market with a planted signal
+    dataset: str = "sp500_20"  # built-in dataset (`lq datasets`), "sim" (simulated market with a planted signal), or a path: a CSV/Parquet file (long or wide) or a directory of one CSV per symbol
     assets: str = "AAPL,JNJ,XOM,KO,WMT"  # comma-separated asset subset; empty for every asset of the dataset
     start: str = "2019-01-01"  # first date loaded (feature warm-up and the first training window included)
     end: str = "2022-12-31"  # last date loaded
-    features: str = "compact"  # feature set: compact, returns, technical or default (`FEATURE_SETS`)
+    exog: str = ""  # comma-separated exogenous series, each a built-in (vix, wti, ff_factors, us_macro) or a file, optionally @lag in business days (e.g. "vix,ff_factors@22"); empty for none
+    target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1)
+    horizon: int = 1  # target horizon, trading days
+    features: str = "compact"  # a feature set (compact, returns, technical, default) with +name / -name for registry features or families, e.g. "compact+ema_cross-calendar"
+    feature_norm: str = "none"  # none, or rolling: each feature z-scored by its own trailing mean and std over norm_window days (past only)
+    norm_window: int = 252  # window of the rolling feature normalisation, trading days
     seq_len: int = 10  # input window length, trading days
-    horizon: int = 1  # target: forward log return over this many trading days
     model: str = "lstm"  # architecture name (`list_models()`)
+    head: str = "auto"  # output head: auto (the one the loss needs), regression, direction, multitask or quantile
+    quantiles: str = "0.1,0.5,0.9"  # levels of the quantile head, comma-separated, in (0, 1)
     hidden: int = 8  # width of the recurrent (or attention) state
-    n_layers: int = 1  # stacked LSTM layers
+    n_layers: int = 1  # stacked layers (LSTM, attention-LSTM, transformer, MLP)
+    bidirectional: bool = False  # lstm: run the LSTM both ways (bilstm and cnn_bilstm_attn always are)
+    n_heads: int = 4  # attention heads (mha_lstm, cross_asset, transformer); must divide hidden
+    attn_dim: int = 32  # width of the additive attention (attn_lstm, cnn_bilstm_attn)
+    conv_channels: int = 32  # convolution width (cnn_bilstm_attn)
+    kernel_size: int = 3  # convolution kernel, trading days (cnn_bilstm_attn)
     dropout: float = 0.0  # dropout probability
     loss: str = "mse"  # training loss (`list_losses()`)
     epochs: int = 1  # most training epochs per refit (early stopping may end sooner)
     batch_size: int = 256  # samples per batch
     lr: float = 0.001  # AdamW learning rate at the start of the cosine schedule
+    weight_decay: float = 0.0001  # AdamW decoupled weight decay, per step, times lr
+    l1_input: float = 0.0  # weight of an L1 penalty on the input-layer weights
+    temporal_dropout: float = 0.0  # probability of zeroing a whole time step of a training window
+    feature_noise: float = 0.0  # std of Gaussian noise added to the standardised training inputs
+    grad_clip: float = 1.0  # max global L2 norm of the gradient; 0 for no clipping
     warm_start: bool = True  # start each refit from the previous fold's weights
     warm_start_epochs: int = 0  # most epochs of a warm-started refit; 0 for the same as epochs
     patience: int = 3  # early stopping: epochs without a better validation loss
     n_seeds: int = 1  # seeds trained per fold; predictions are averaged, ICs reported per seed
     seed: int = 0  # first seed
+    mc_samples: int = 0  # MC-dropout forward passes per prediction (adds its std); 0 for none
     train_days: int = 252  # training window, trading days
     valid_days: int = 42  # validation window (early stopping) at the end of the training window, trading days
     test_days: int = 63  # out-of-sample days per fold, also the refit step, trading days
     n_folds: int = 2  # number of walk-forward folds (the most recent ones); 0 for as many as the data allows
     embargo_days: int = 0  # extra gap between training and test beyond the horizon, trading days
-    sizing: str = "top_k"  # how a signal becomes positions (`SIZING_METHODS` of the risk chapter)
+    min_fold_trades: int = 200  # a fold whose model book makes fewer trades (asset position changes) is flagged thin
+    sizing: str = "top_k"  # how a signal becomes positions (`SIZING_METHODS` of the risk chapter, or mean_variance)
     top_k: int = 2  # with top_k sizing, assets held long and short each day
+    kelly_fraction: float = 0.0  # kelly_binary / kelly_continuous: fraction of the Kelly bet; 0 for the method's own (1 for kelly_binary, 0.5 for kelly_continuous)
+    target_vol: float = 0.1  # vol_target: annualised volatility each asset's position is scaled to
+    risk_aversion: float = 1.0  # mean_variance: risk aversion of the optimiser
+    rebalance_days: int = 21  # mean_variance: trading days between rebalances
+    regime_filter: bool = False  # scale positions by the regime filter (forward-filtered, refitted on the past)
+    regime_method: str = "hmm"  # regime model: hmm or gmm
+    regime_rule: str = "flat"  # flat (no position when turbulent), scale (half size) or soft (by the calm probability)
     cost_bps: float = 5.0  # one-way transaction cost, basis points of traded notional
-    regime_filter: bool = False  # flatten positions in the turbulent regime (forward-filtered, no lookahead)
+    slippage_bps: float = 0.0  # extra execution cost, basis points of traded notional
+    borrow_bps: float = 0.0  # cost of short positions, basis points of short notional a year
+    fill: str = "close"  # close: the book decided at close t is in place at that close (earns close t -> t+1); open: it trades at the next open (earns open t+1 -> t+2; needs opens)
     baselines: str = "momentum,reversal"  # comma-separated, from momentum, reversal, ridge, lightgbm, equal_weight, buy_and_hold
     n_trials: int = 1  # number of trials behind this study (a grid's size), for the deflated Sharpe ratio
     threads: int = 1  # torch CPU threads (1 is fastest for small LSTMs, and on a busy machine)
@@ -106,6 +140,14 @@ FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chap
     "default": {},  # FeatureSpec(): every fast family the data allows
 }
 UNUSABLE_LOSSES = {"flf": "it needs a 4-column O,H,L,C target and the study predicts one forward return"}
+TARGETS = ("log_return", "excess", "direction")
+FEATURE_NORMS = ("none", "rolling")
+FILLS = ("close", "open")
+EXOG_LAGS = {"vix": 1, "wti": 5, "ff_factors": 22, "us_macro": 1}  # business days: why each, in "Exogenous series" below
+REGIME_RULES = ("flat", "scale", "soft")
+STUDY_SIZING = tuple(SIZING_METHODS) + ("mean_variance",)  # the risk chapter's sizers and the portfolio chapter's optimiser
+HEAD_OUTPUTS = {"regression": ("prediction",), "direction": ("prediction", "logit"), "multitask": ("prediction", "logit"),
+                "quantile": ("prediction", "quantiles")}  # what each head of the models chapter returns
 
 def head_for_loss(loss: str) -> str:
     "The model head a loss needs: quantiles -> 'quantile', logit and prediction -> 'multitask', logit -> 'direction'."
@@ -116,11 +158,94 @@ def head_for_loss(loss: str) -> str:
 
 def name_choices() -> dict[str, list[str]]:
     "Valid values of the name-valued study parameters (from the registries of the other chapters)."
-    return dict(dataset=sorted([n for n, d in DATASETS.items() if d.kind == "market"] + ["sim"]),
+    return dict(dataset=sorted([n for n, d in DATASETS.items() if d.kind == "market"] + ["sim"]) + ["<path to a CSV/Parquet file or a directory>"],
+                exog=list(EXOG_LAGS) + ["<path to a CSV/Parquet file>"],
                 model=list(MODELS), loss=[n for n, c in LOSSES.items() if c.trainable and n not in UNUSABLE_LOSSES],
-                features=list(FEATURE_SETS), sizing=list(SIZING_METHODS), baselines=list(BASELINES))
+                head=["auto", *HEADS], target=list(TARGETS), features=list(FEATURE_SETS), feature_norm=list(FEATURE_NORMS),
+                sizing=list(STUDY_SIZING), regime_method=list(REGIME_METHODS), regime_rule=list(REGIME_RULES),
+                fill=list(FILLS), baselines=list(BASELINES))
 
 # %% ../nbs/07a_study_config.ipynb #c015
+_FILE_CACHE: dict = {}
+
+def is_data_path(name: str) -> bool:
+    "True if a `dataset`/`exog` entry names a file or directory rather than a built-in (a path separator or a file suffix)."
+    return "/" in name or "\\" in name or Path(name).suffix.lower() in (".csv", ".parquet", ".pq") or Path(name).is_dir()
+
+def read_study_file(path: str, *, kind: str = "market") -> pd.DataFrame:
+    """The validated frame of a user's file (market: `read_market_data`; exogenous: a dated table of numbers), read once
+    per (path, modification time). Raises `DataError` naming the file."""
+    p = Path(path).expanduser()
+    if not p.exists(): raise DataError(f"{kind} data file not found: {p}")
+    key = (str(p.resolve()), p.stat().st_mtime_ns, kind)
+    if key not in _FILE_CACHE:
+        if kind == "market": frame = read_market_data(p, max_gap=30)
+        else:
+            frame = read_market_data(p, require_close=False, max_gap=10_000)  # a monthly series has long gaps on a daily index
+        _FILE_CACHE.clear(); _FILE_CACHE[key] = frame  # one file at a time: a 500-stock panel is large
+    return _FILE_CACHE[key].copy()
+
+# %% ../nbs/07a_study_config.ipynb #c017
+def parse_exog(exog: str) -> list[tuple[str, str, int]]:
+    "The `exog` parameter as [(key, source, lag in business days)]: key names the features, source is a built-in or a file."
+    out = []
+    for item in [x.strip() for x in exog.split(",") if x.strip()]:
+        source, _, lag = item.rpartition("@") if "@" in item else (item, "", "")
+        if lag:
+            try: lag = int(lag)
+            except ValueError: raise ConfigError(f"exog {item!r}: the lag after '@' must be a whole number of business days") from None
+            if lag < 0: raise ConfigError(f"exog {item!r}: the lag must be >= 0 business days")
+        if is_data_path(source): key, lag = Path(source).stem, 1 if lag == "" else lag
+        else:
+            check_choice("exogenous dataset", source, list(EXOG_LAGS))
+            key, lag = source, EXOG_LAGS[source] if lag == "" else lag
+        if key in [k for k, _, _ in out]: raise ConfigError(f"exog {key!r} is listed twice")
+        out.append((key, source, lag))
+    return out
+
+def load_exog(exog: str) -> dict[str, pd.DataFrame]:
+    """Key -> the series re-stamped at the date each value became known (its date + its lag in business days), so the
+    features can use it from that date on."""
+    out = {}
+    for key, source, lag in parse_exog(exog):
+        frame = read_study_file(source, kind="exogenous") if is_data_path(source) else load_dataset(source)
+        frame = frame.copy(); frame.index = frame.index + pd.offsets.BDay(lag) if lag else frame.index
+        out[key] = frame
+    return out
+
+# %% ../nbs/07a_study_config.ipynb #c020
+def parse_features(expr: str) -> tuple[str, list[str], list[str]]:
+    "`'compact+ema_cross-calendar'` -> ('compact', ['ema_cross'], ['calendar']); every term checked against the registry."
+    parts = re.split(r"([+-])", expr.replace(" ", ""))
+    base, adds, removes = parts[0], [], []
+    check_choice("feature set", base, FEATURE_SETS)
+    for sign, term in zip(parts[1::2], parts[2::2]):
+        if term not in FEATURES and term not in FAMILIES:
+            raise unknown_name("feature or feature family", term, list(FEATURES) + list(FAMILIES))
+        (adds if sign == "+" else removes).append(term)
+    return base, adds, removes
+
+def _members(term: str) -> list[str]:
+    return [n for n, g in FEATURES.items() if g.family == term] if term in FAMILIES else [term]
+
+def feature_spec(expr: str, *, fields=("close",), exog_keys=()) -> FeatureSpec:
+    """The FeatureSpec of a feature expression for data with market `fields` and exogenous series `exog_keys`
+    (each added as its features: `vix` -> the VIX group, any other -> the generic exogenous group)."""
+    base, adds, removes = parse_features(expr)
+    settings = dict(FEATURE_SETS[base])
+    auto = (["vix"] if "vix" in exog_keys else []) + (["exog"] if set(exog_keys) - {"vix"} else [])
+    if not adds and not removes and not auto: return FeatureSpec(**settings)
+    base_spec = FeatureSpec(**settings)
+    names = base_spec.selected()
+    def usable(n): return all(f in fields for f in FEATURES[n].requires) and (FEATURES[n].exog in (None, "*") or FEATURES[n].exog in exog_keys)
+    for term in adds + [a for a in auto if a not in removes]:
+        names += [n for n in _members(term) if n not in names and (term == n or usable(n))]
+    drop = {n for t in removes for n in _members(t)}
+    names = [n for n in FEATURES if n in names and n not in drop]  # registry order, as the named sets have it
+    if not names: raise ConfigError(f"features {expr!r} leaves no feature")
+    return FeatureSpec(**{**settings, "features": tuple(names), "exclude": ()})
+
+# %% ../nbs/07a_study_config.ipynb #c023
 _TRUE, _FALSE = {"true", "1", "yes", "y", "on"}, {"false", "0", "no", "n", "off"}
 
 def _field_types() -> dict[str, type]:
@@ -146,7 +271,7 @@ def _cast_int(value, bad):
             except ValueError: pass
     raise bad
 
-# %% ../nbs/07a_study_config.ipynb #c016
+# %% ../nbs/07a_study_config.ipynb #c024
 def _cast_float(value, bad):
     if isinstance(value, (bool, np.bool_)): raise bad
     if isinstance(value, (int, float, np.integer, np.floating)): return float(value)
@@ -165,7 +290,7 @@ def _cast_str(value, bad):
 
 _CASTS = {bool: _cast_bool, int: _cast_int, float: _cast_float, str: _cast_str}
 
-# %% ../nbs/07a_study_config.ipynb #c017
+# %% ../nbs/07a_study_config.ipynb #c025
 def cast_param(name: str, value, typ: type | None = None):
     "Cast `value` (a `-p key=value` string, or a YAML/JSON scalar) to the type of study parameter `name`."
     types = _field_types()
@@ -187,10 +312,11 @@ def parse_overrides(items) -> dict:
         out[k.strip()] = v.strip()
     return out
 
-# %% ../nbs/07a_study_config.ipynb #c020
+# %% ../nbs/07a_study_config.ipynb #c028
 _POSITIVE = ("seq_len", "horizon", "hidden", "n_layers", "epochs", "batch_size", "n_seeds", "top_k", "train_days",
-             "test_days", "n_trials", "threads", "patience")
-_NON_NEGATIVE = ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs")
+             "test_days", "n_trials", "threads", "patience", "n_heads", "attn_dim", "conv_channels", "kernel_size",
+             "rebalance_days")
+_NON_NEGATIVE = ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs", "mc_samples", "min_fold_trades")
 
 def _check_types(c: StudyConfig) -> None:
     for name, typ in _field_types().items():
@@ -202,21 +328,68 @@ def _check_types(c: StudyConfig) -> None:
 def _check_ranges(c: StudyConfig) -> None:
     for name in _POSITIVE: check_int(f"parameter {name!r}", getattr(c, name), lo=1)
     for name in _NON_NEGATIVE: check_int(f"parameter {name!r}", getattr(c, name), lo=0)
-    check_number("parameter 'dropout'", c.dropout, lo=0.0, hi=1.0, hi_open=True)
-    check_number("parameter 'lr'", c.lr, lo=0.0, lo_open=True)
-    check_number("parameter 'cost_bps'", c.cost_bps, lo=0.0)
+    check_int("parameter 'norm_window'", c.norm_window, lo=2)
+    for name in ("dropout", "temporal_dropout"): check_number(f"parameter {name!r}", getattr(c, name), lo=0.0, hi=1.0, hi_open=True)
+    for name in ("lr", "target_vol", "risk_aversion"):
+        check_number(f"parameter {name!r}", getattr(c, name), lo=0.0, lo_open=True)
+    for name in ("cost_bps", "slippage_bps", "borrow_bps", "weight_decay", "l1_input", "feature_noise", "grad_clip", "kelly_fraction"):
+        check_number(f"parameter {name!r}", getattr(c, name), lo=0.0)
     if c.valid_days >= c.train_days:
         raise ConfigError(f"valid_days ({c.valid_days}) must be smaller than train_days ({c.train_days}): "
                           "the validation window sits at the end of the training window")
     try: t0, t1 = pd.Timestamp(c.start), pd.Timestamp(c.end)
     except (ValueError, TypeError) as e: raise ConfigError(f"start/end must be dates like 2020-01-31 ({e})") from None
     if t0 >= t1: raise ConfigError(f"start ({c.start}) must be before end ({c.end})")
+    if c.mc_samples and c.dropout == 0:
+        raise ConfigError(f"mc_samples={c.mc_samples} needs dropout > 0: without dropout every MC pass gives the same prediction")
 
 def _check_assets(config: StudyConfig, valid: list) -> None:
     "Raise ConfigError for an asset of `config.assets` that the dataset does not hold, listing the valid ones."
     for a in config.asset_list: check_choice(f"asset of {config.dataset}", a, valid)
 
-# %% ../nbs/07a_study_config.ipynb #c021
+# %% ../nbs/07a_study_config.ipynb #c029
+def study_head(c: StudyConfig) -> str:
+    "The model head of the study: `head`, or with `head='auto'` the one its loss needs."
+    return head_for_loss(c.loss) if c.head == "auto" else c.head
+
+def quantile_levels(c: StudyConfig) -> tuple[float, ...]:
+    "The `quantiles` parameter as a tuple of levels, strictly increasing inside (0, 1)."
+    try: levels = tuple(float(q) for q in c.quantiles.split(",") if q.strip())
+    except ValueError: raise ConfigError(f"parameter 'quantiles' must be comma-separated numbers, got {c.quantiles!r}") from None
+    try: return _check_quantiles(levels)
+    except ConfigError as e: raise ConfigError(f"parameter 'quantiles': {e}") from None
+
+MODEL_KEYS = ("bidirectional", "n_heads", "attn_dim", "conv_channels", "kernel_size")  # passed on only when set
+
+def _check_model(c: StudyConfig) -> None:
+    head = study_head(c)
+    missing = [k for k in LOSSES[c.loss].requires if k not in HEAD_OUTPUTS[head]]
+    if missing:
+        raise ConfigError(f"head {head!r} gives no {missing} output, which loss {c.loss!r} needs: use head 'auto' or "
+                          f"{', '.join(h for h, out in HEAD_OUTPUTS.items() if set(LOSSES[c.loss].requires) <= set(out))}")
+    if head == "quantile": quantile_levels(c)
+    have = {f.name for f in fields(MODELS[c.model].config)}
+    defaults = {f.name: f.default for f in fields(StudyConfig)}
+    for k in MODEL_KEYS:
+        if getattr(c, k) != defaults[k] and k not in have:
+            users = [m for m, s in MODELS.items() if k in {f.name for f in fields(s.config)}]
+            raise ConfigError(f"parameter {k!r} does nothing for model {c.model!r}; it applies to {', '.join(users)}")
+    try: MODELS[c.model].config(n_features=1, **model_options(c))  # the model's own checks, before any data is read
+    except ConfigError as e: raise ConfigError(f"model {c.model!r}: {e}") from None
+
+def model_options(c: StudyConfig) -> dict:
+    "The settings of the study's model config besides n_features: head, quantiles, widths; model keys only when set."
+    have = {f.name for f in fields(MODELS[c.model].config)}
+    defaults = {f.name: f.default for f in fields(StudyConfig)}
+    kw = {**MODELS[c.model].defaults, "head": study_head(c)}
+    for k in ("hidden", "n_layers", "dropout"):
+        if k in have: kw[k] = getattr(c, k)
+    for k in MODEL_KEYS:  # a model's own default (bilstm's bidirectional=True) stays unless the study sets the key
+        if k in have and getattr(c, k) != defaults[k]: kw[k] = getattr(c, k)
+    if kw["head"] == "quantile": kw["quantiles"] = quantile_levels(c)
+    return kw
+
+# %% ../nbs/07a_study_config.ipynb #c030
 def _check_names(c: StudyConfig) -> None:
     choices = name_choices()
     if c.loss in UNUSABLE_LOSSES:
@@ -225,23 +398,34 @@ def _check_names(c: StudyConfig) -> None:
     if c.loss in LOSSES and not LOSSES[c.loss].trainable:
         raise ConfigError(f"loss {c.loss!r} is a metric, not trainable (its gradient is zero almost everywhere). "
                           f"Valid choices: {', '.join(choices['loss'])}")
-    for name in ("dataset", "model", "loss", "features", "sizing"): check_choice(name, getattr(c, name), choices[name])
-    if c.sizing == "kelly_binary" and head_for_loss(c.loss) not in ("direction", "multitask"):
+    if not is_data_path(c.dataset): check_choice("dataset", c.dataset, choices["dataset"][:-1])
+    for name in ("model", "loss", "head", "target", "feature_norm", "sizing", "regime_method", "regime_rule", "fill"):
+        check_choice(name, getattr(c, name), choices[name])
+    parse_features(c.features); exog = parse_exog(c.exog)
+    _check_model(c)
+    head = study_head(c)
+    if c.sizing == "kelly_binary" and head not in ("direction", "multitask"):
         raise ConfigError("sizing 'kelly_binary' needs the model's up-probability: train with loss 'directional' or "
-                          f"'multitask' (loss is {c.loss!r})")
-    if c.sizing == "uncertainty" and c.n_seeds < 2 and head_for_loss(c.loss) != "quantile":
-        raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement) or "
-                          f"loss 'pinball' (quantiles); got n_seeds={c.n_seeds}, loss={c.loss!r}")
+                          f"'multitask', or head 'direction'/'multitask' (loss is {c.loss!r}, head {head!r})")
+    if c.sizing == "uncertainty" and c.n_seeds < 2 and head != "quantile" and not c.mc_samples:
+        raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement), "
+                          f"mc_samples > 0 (MC dropout) or a quantile head; got n_seeds={c.n_seeds}, loss={c.loss!r}")
     for b in c.baseline_list: check_choice("baseline", b, choices["baselines"])
-    if c.asset_list and c.dataset in DATASETS:  # before a run directory exists, not inside the notebook
-        _check_assets(c, list(load_dataset(c.dataset).columns.unique("asset")))
+    for _, source, _ in exog:  # files are read (and refused) here, before a run directory exists
+        if is_data_path(source): read_study_file(source, kind="exogenous")
+    # the data itself, before a run directory exists, not inside the notebook
+    market = read_study_file(c.dataset) if is_data_path(c.dataset) else load_dataset(c.dataset) if c.dataset in DATASETS else None
+    if market is not None:
+        if c.asset_list: _check_assets(c, list(market.columns.unique("asset")))
+        if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
+            raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
 
 def validate_config(config: StudyConfig) -> StudyConfig:
     "Refuse impossible settings and unknown names (model, loss, dataset, ...), listing the valid choices; returns `config`."
     _check_types(config); _check_ranges(config); _check_names(config)
     return config
 
-# %% ../nbs/07a_study_config.ipynb #c023
+# %% ../nbs/07a_study_config.ipynb #c032
 def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool = True) -> dict:
     "Defaults <- `PRESETS[preset]` <- `overrides` (dict, or `['key=value', ...]`), cast and checked; the dict for params.json."
     params = asdict(StudyConfig())
@@ -253,7 +437,19 @@ def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool 
     if check: StudyConfig(**params)  # building it validates it
     return params
 
-# %% ../nbs/07a_study_config.ipynb #c029
+# %% ../nbs/07a_study_config.ipynb #c040
+TECHNIQUE_KEYS = ("exog", "target", "features", "feature_norm", "model", "head", "quantiles", "n_layers", "bidirectional",
+                  "n_heads", "attn_dim", "conv_channels", "kernel_size", "dropout", "loss", "weight_decay", "l1_input",
+                  "temporal_dropout", "feature_noise", "grad_clip", "warm_start", "n_seeds", "mc_samples", "sizing",
+                  "kelly_fraction", "target_vol", "risk_aversion", "rebalance_days", "regime_filter", "regime_method",
+                  "regime_rule", "slippage_bps", "borrow_bps", "fill")
+
+def technique_settings(params: dict) -> dict:
+    "The technique parameters of `params` that differ from `StudyConfig`'s defaults (name -> value), in table order."
+    defaults = asdict(StudyConfig())
+    return {k: params[k] for k in TECHNIQUE_KEYS if k in params and params[k] != defaults[k]}
+
+# %% ../nbs/07a_study_config.ipynb #c043
 def parameter_table(preset: str | None = "quick") -> pd.DataFrame:
     "Every study parameter: type, default, value under `preset`, description."
     try:
