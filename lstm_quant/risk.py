@@ -171,18 +171,24 @@ def _size_threshold(inp, *, threshold: float | None = None, cost_bps: float = 5.
     if hold: dec = dec.mask(p.isna(), 0.0).ffill()  # keep the last decision; an asset without prediction goes flat
     return _per_n(dec.fillna(0.0), p.notna(), normalize)
 
+def _slot_share(p: pd.DataFrame, keff: np.ndarray, ascending: bool) -> np.ndarray:
+    """Share of one of the `keff` slots at the top (or bottom) of each row that each asset gets: 1 inside, 0 outside,
+    and for assets tied at the boundary an equal share of the slots left, so ties never favour the column order."""
+    ahead = p.rank(axis=1, ascending=ascending, method="min").to_numpy() - 1  # assets strictly better
+    tied = p.rank(axis=1, ascending=ascending, method="max").to_numpy() - ahead  # assets with this value, itself included
+    with np.errstate(invalid="ignore"): return np.nan_to_num(np.clip((keff - ahead) / tied, 0.0, 1.0))
+
 def _size_top_k(inp, *, k: int = 5, long_only: bool = False):
     p = inp["prediction"]
     check_int("k", k, lo=1)
     n = p.notna().sum(axis=1).to_numpy()
     keff = np.minimum(k, n if long_only else n // 2)[:, None].astype(float)
-    top = p.rank(axis=1, ascending=False, method="first").to_numpy() <= keff
-    bottom = p.rank(axis=1, ascending=True, method="first").to_numpy() <= keff
+    top, bottom = _slot_share(p, keff, ascending=False), _slot_share(p, keff, ascending=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = top / keff if long_only else (top.astype(float) - bottom) / (2 * keff)
+        w = top / keff if long_only else (top - bottom) / (2 * keff)
     return pd.DataFrame(np.where(keff > 0, w, 0.0), p.index, p.columns)
 
-# %% ../nbs/06_risk.ipynb #c033
+# %% ../nbs/06_risk.ipynb #c035
 def _size_kelly_binary(inp, *, payoff: float = 1.0, fraction: float = 1.0, cap: float = 1.0):
     p = inp["p_up"]
     if p is None: raise ConfigError("kelly_binary needs the up-probability: a `p_up` column in the predictions or p_up=<wide frame>")
@@ -210,7 +216,7 @@ def _size_vol_target(inp, *, returns=None, target_vol: float = 0.10, vol_window:
         upper=check_number("cap", cap, lo=0, lo_open=True))
     return _per_n(np.sign(p) * lev, p.notna(), normalize)
 
-# %% ../nbs/06_risk.ipynb #c037
+# %% ../nbs/06_risk.ipynb #c039
 def _uncertainty(inp) -> pd.DataFrame:
     if inp["std"] is not None: return inp["std"]
     qs = inp["quantiles"]
@@ -227,7 +233,7 @@ def _size_uncertainty(inp, *, z: float = 1.0, normalize: bool = True):
     conf = (p.abs() / (check_number("z", z, lo=0, lo_open=True) * u)).clip(upper=1.0)  # u == 0 -> inf -> 1: full confidence
     return _per_n(np.sign(p) * conf, p.notna(), normalize)
 
-# %% ../nbs/06_risk.ipynb #c041
+# %% ../nbs/06_risk.ipynb #c043
 _SIZERS = {"sign": _size_sign, "threshold": _size_threshold, "top_k": _size_top_k, "kelly_binary": _size_kelly_binary,
            "kelly_continuous": _size_kelly_continuous, "vol_target": _size_vol_target, "uncertainty": _size_uncertainty}
 SIZING_METHODS = tuple(_SIZERS)
@@ -258,7 +264,7 @@ def positions_from_signal(pred, method: str = "sign", *,
     w.index = w.index.rename("date"); w.columns = w.columns.rename("asset")
     return w
 
-# %% ../nbs/06_risk.ipynb #c049
+# %% ../nbs/06_risk.ipynb #c051
 def _backtest_inputs(positions, returns, return_kind: str) -> tuple:
     "Positions and simple returns on the same dates and assets, or a `DataError` naming the asset/date that breaks it."
     P = _check_wide(positions, "positions"); R = _check_wide(returns, "returns")
@@ -277,7 +283,7 @@ def _backtest_inputs(positions, returns, return_kind: str) -> tuple:
     if return_kind == "log": R = np.expm1(R)
     return P, R
 
-# %% ../nbs/06_risk.ipynb #c052
+# %% ../nbs/06_risk.ipynb #c054
 @dataclass(repr=False)
 class BacktestResult:
     "Daily results of `backtest`. Returns are simple, stamped at the day they are earned; turnover/costs at the trade day."
@@ -304,7 +310,7 @@ class BacktestResult:
         return (f"BacktestResult({self.net.index[0].date()}..{self.net.index[-1].date()}, {self.positions.shape[1]} assets, "
                 f"cost {p.get('cost_bps')}+{p.get('slippage_bps')} bp, borrow {p.get('borrow_bps')} bp/yr)")
 
-# %% ../nbs/06_risk.ipynb #c054
+# %% ../nbs/06_risk.ipynb #c056
 def backtest(positions: pd.DataFrame, returns: pd.DataFrame, *,
              cost_bps: float,  # trading cost, bp of the traded notional (each side)
              slippage_bps: float = 0.0,  # extra execution cost, bp of the traded notional
@@ -339,7 +345,7 @@ def backtest(positions: pd.DataFrame, returns: pd.DataFrame, *,
                           dict(cost_bps=cost_bps, slippage_bps=slippage_bps, borrow_bps=borrow_bps,
                                return_kind=return_kind, periods=periods))
 
-# %% ../nbs/06_risk.ipynb #c059
+# %% ../nbs/06_risk.ipynb #c061
 def drawdown(returns: pd.Series) -> pd.Series:
     "Drawdown of the equity curve of simple returns: E_t / max_{s<=t} E_s - 1, with E starting at 1 before day 1."
     eq = (1 + returns.fillna(0.0)).cumprod()
@@ -377,7 +383,7 @@ def performance_summary(returns, *, turnover=None, costs=None, periods: int = PE
            "psr": psr, "n_days": n}
     return pd.Series(out, name=getattr(returns, "name", None), dtype="float64")
 
-# %% ../nbs/06_risk.ipynb #c066
+# %% ../nbs/06_risk.ipynb #c068
 def _returns_of(x, name: str) -> pd.Series:
     if isinstance(x, BacktestResult): return x.net
     if isinstance(x, pd.Series): return x.astype("float64")
@@ -389,7 +395,7 @@ def monthly_returns(returns: pd.Series) -> pd.DataFrame:
     monthly = (1 + r).groupby([r.index.year, r.index.month]).prod() - 1
     return monthly.unstack().reindex(columns=range(1, 13))
 
-# %% ../nbs/06_risk.ipynb #c071
+# %% ../nbs/06_risk.ipynb #c073
 def tearsheet(result, benchmark=None, regime: pd.Series | None = None, *,
               title: str | None = None, rolling_window: int = 126,  # trading days of the rolling Sharpe
               periods: int = PERIODS_PER_YEAR, figsize: tuple = (11, 12)):
