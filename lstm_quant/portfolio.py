@@ -165,6 +165,9 @@ def rebalance_portfolio(predictions, returns: pd.DataFrame, *,
     missing = [a for a in mu.columns if a not in returns.columns]
     if missing: raise DataError(f"returns have no column for asset(s) {missing[:5]}")
     R = returns[mu.columns].astype("float64")
+    # A compiled cvxpy problem left by an earlier call solves its first instance 1 ulp differently from a fresh one:
+    # compile afresh, so a book depends on its inputs only, not on what ran before in the process.
+    _PROBLEMS.clear()
     pos_in_r = R.index.get_indexer(mu.index)
     out = pd.DataFrame(np.nan, mu.index, mu.columns)
     prev, last = None, None
