@@ -274,7 +274,7 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
                              borrow_bps=c.borrow_bps)
     return out
 
-# %% ../nbs/07d_study.ipynb #c021
+# %% ../nbs/07d_study.ipynb #c023
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     "IC statistics of one strategy's predictions and the performance of its backtest (annualised, net and gross)."
     out = {}
@@ -291,7 +291,7 @@ def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     return {k: (float(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) else v)
             for k, v in out.items()}
 
-# %% ../nbs/07d_study.ipynb #c022
+# %% ../nbs/07d_study.ipynb #c024
 def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1, reps: int = 1000) -> dict:
     """PSR/DSR inputs and the multiple-comparison tests on net daily returns: SPA of the model against each baseline
     (benchmark = the baseline; small p: the model is better), the Model Confidence Set of all strategies."""
@@ -319,7 +319,7 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
         except (DataError, ConfigError, ValueError): pass
     return sig
 
-# %% ../nbs/07d_study.ipynb #c023
+# %% ../nbs/07d_study.ipynb #c025
 def fold_trades(positions: pd.DataFrame, splits: list) -> list[int]:
     """Trades per fold: the (asset, date) pairs of a fold's test dates where the book's weight changed (a new position,
     a closed one, or a resize). A fold with fewer than `min_fold_trades` is flagged thin: too few decisions to judge it."""
@@ -328,7 +328,7 @@ def fold_trades(positions: pd.DataFrame, splits: list) -> list[int]:
     per_day = changed.sum(axis=1)
     return [int(per_day[per_day.index.isin(s.test)].sum()) for s in splits]
 
-# %% ../nbs/07d_study.ipynb #c024
+# %% ../nbs/07d_study.ipynb #c026
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
@@ -363,7 +363,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c026
+# %% ../nbs/07d_study.ipynb #c028
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in
