@@ -411,14 +411,29 @@ def _check_names(c: StudyConfig) -> None:
         raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement), "
                           f"mc_samples > 0 (MC dropout) or a quantile head; got n_seeds={c.n_seeds}, loss={c.loss!r}")
     for b in c.baseline_list: check_choice("baseline", b, choices["baselines"])
-    for _, source, _ in exog:  # files are read (and refused) here, before a run directory exists
-        if is_data_path(source): read_study_file(source, kind="exogenous")
     # the data itself, before a run directory exists, not inside the notebook
     market = read_study_file(c.dataset) if is_data_path(c.dataset) else load_dataset(c.dataset) if c.dataset in DATASETS else None
+    if exog: _check_exog_span(c, market)
     if market is not None:
         if c.asset_list: _check_assets(c, list(market.columns.unique("asset")))
         if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
             raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
+
+def _check_exog_span(c: StudyConfig, market) -> None:
+    """Refuse an exogenous series that does not cover the study's dates: its features would be missing (never filled
+    beyond the features' `exog_limit` rows) where it has no data, and those samples silently dropped."""
+    first = pd.Timestamp(c.start) if market is None else max(pd.Timestamp(c.start), market.index[0])
+    last = pd.Timestamp(c.end) if market is None else min(pd.Timestamp(c.end), market.index[-1])
+    limit = FeatureSpec().exog_limit
+    for key, frame in load_exog(c.exog).items():
+        known = frame.dropna(how="all").index
+        if known[0] > first:
+            raise ConfigError(f"exog {key!r} is known from {known[0].date()} only, after the study's start {first.date()}: "
+                              f"set start >= {known[0].date()} or leave it out")
+        if known[-1] + pd.offsets.BDay(limit) < last:
+            raise ConfigError(f"exog {key!r} is known until {known[-1].date()} only (with its publication lag), long before "
+                              f"the study's end {last.date()}: set end <= {(known[-1] + pd.offsets.BDay(limit)).date()} "
+                              "or leave it out")
 
 def validate_config(config: StudyConfig) -> StudyConfig:
     "Refuse impossible settings and unknown names (model, loss, dataset, ...), listing the valid choices; returns `config`."

@@ -33,7 +33,7 @@ ARMS = {
                                          quantiles="0.2,0.5,0.8", sizing="uncertainty", regime_filter=True,
                                          regime_rule="soft"),
     "cross_sharpe_kellyc_vix": dict(model="cross_asset", n_heads=2, loss="sharpe", sizing="kelly_continuous",
-                                    kelly_fraction=0.25, exog="vix"),
+                                    kelly_fraction=0.25, exog="vix", start="2014-01-10"),
     "transformer_multitask_voltarget_open": dict(model="transformer", n_heads=2, loss="multitask", head="multitask",
                                                  sizing="vol_target", fill="open", slippage_bps=2.0, borrow_bps=50.0),
     "mlp_gmadl_meanvar_mc": dict(model="mlp", loss="gmadl", head="regression", sizing="mean_variance",
