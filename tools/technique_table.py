@@ -1,6 +1,6 @@
 """One walk-forward study per technique family on sp500_20 with the quick preset's sizes (one seed), and their table.
 
-The studies end on 2018-12-31 (out of sample 2014-2018) rather than the preset's 2022: the built-in exogenous series
+The studies run 2008-2018 (five yearly folds, out of sample 2014-2018) rather than the preset's 2012-2022: the built-in exogenous series
 (WTI, Fama-French factors) end in late 2018 / early 2019, and every arm must be judged on the same dates.
 
     python tools/technique_table.py [--out output/technique_table] [--only ARM,ARM] [--table docs/results/technique_table.csv]
@@ -35,7 +35,7 @@ ARMS = {  # family -> the keys that differ from the quick preset (n_seeds=1 for 
     "sizing: mean-variance, 21 days": dict(sizing="mean_variance", rebalance_days=21),
     "regime filter: HMM, flat": dict(regime_filter=True, regime_method="hmm", regime_rule="flat"),
 }
-COMMON = dict(n_seeds=1, end="2018-12-31")  # every arm: the quick preset with these, then its own keys
+COMMON = dict(n_seeds=1, start="2008-01-01", end="2018-12-31")  # every arm: the quick preset with these, then its own keys
 COLUMNS = dict(ic="IC", ic_p_hac="IC HAC p", sharpe_net="net Sharpe", max_drawdown="max drawdown", dsr="DSR",
                turnover="turnover")
 
