@@ -839,4 +839,5 @@ d = { 'settings': { 'branch': 'main',
                                     'lstm_quant.windows.direction_label': ('windows.html#direction_label', 'lstm_quant/windows.py'),
                                     'lstm_quant.windows.excess_over_median': ('windows.html#excess_over_median', 'lstm_quant/windows.py'),
                                     'lstm_quant.windows.forward_log_return': ('windows.html#forward_log_return', 'lstm_quant/windows.py'),
-                                    'lstm_quant.windows.make_windows': ('windows.html#make_windows', 'lstm_quant/windows.py')}}}
+                                    'lstm_quant.windows.make_windows': ('windows.html#make_windows', 'lstm_quant/windows.py'),
+                                    'lstm_quant.windows.ohlc_targets': ('windows.html#ohlc_targets', 'lstm_quant/windows.py')}}}

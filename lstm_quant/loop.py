@@ -35,6 +35,7 @@ from tqdm import tqdm
 from .core import ConfigError, TrainingError, atomic_path, check_choice, check_int, check_number, jsonable, unknown_name
 from .models import build_model, mc_predict
 from .losses import get_loss, list_losses, information_coefficient
+from .windows import OHLC_FIELDS
 from .batches import _Feeder, _check_data, _forward, _layout, to_panel, train_valid_split
 
 # %% ../nbs/04a_loop.ipynb #c008
@@ -245,7 +246,7 @@ def _train_epoch(model, feeder: _Feeder, loss_fn, opt, params: list, cfg: TrainC
             x = augment(x, temporal_dropout=cfg.temporal_dropout, feature_noise=cfg.feature_noise)
         out = _forward(model, x, mask)
         if mask is not None: y = y[mask]
-        n = int(y.numel())
+        n = int(y.shape[0])  # samples (a K-field target has K values per sample)
         if feeder.panel: out, y = to_panel(feeder.ds, pos, out, y)
         loss = loss_fn(out, y)
         obj = loss + out["aux_loss"] if "aux_loss" in out else loss
@@ -278,7 +279,8 @@ def _evaluate(model, feeder: _Feeder, loss_fn, batch_size: int) -> tuple[float, 
         ys.append(y if mask is None else y[mask]); poss.append(np.asarray(pos))
     out = {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
     y = torch.cat(ys)
-    ic = information_coefficient(out["prediction"].float().cpu().numpy(), y.cpu().numpy())
+    p_ic, y_ic = (out["prediction"], y) if out["prediction"].dim() == 1 else (out["prediction"][:, -1], y[:, -1])  # K fields: the last (close)
+    ic = information_coefficient(p_ic.float().cpu().numpy(), y_ic.cpu().numpy())
     if getattr(loss_fn, "needs_panel", False): out, y = to_panel(feeder.ds, np.concatenate(poss), out, y)
     loss = float(loss_fn(out, y))
     return loss, float(ic)
@@ -414,7 +416,8 @@ def _mc_std(model, x, mask, n_samples: int, seed: int | None) -> np.ndarray:
     res = mc_predict(model, x, n_samples, seed=seed) if mask is None else mc_predict(model, x, n_samples, seed=seed, mask=mask)
     std = res.std if hasattr(res, "std") else res["std"] if isinstance(res, Mapping) else res[1]
     std = torch.as_tensor(std)
-    return (std if mask is None else std[mask]).float().cpu().numpy()
+    std = std if mask is None else std[mask]
+    return (std[:, -1] if std.dim() == 2 else std).float().cpu().numpy()  # K-field output: the spread of the last (close)
 
 # %% ../nbs/04a_loop.ipynb #c037
 @torch.no_grad()
@@ -423,7 +426,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
             device: str | None = None,  # None: wherever the model's weights are
             mc_seed: int | None = 0,  # seed of the Monte Carlo dropout draws (None: global random state)
            ) -> pd.DataFrame:
-    "Predictions indexed (date, asset): `prediction`, `target` (+ `std` with mc_samples > 0, `p_up`, `q{level}`)."
+    "Predictions indexed (date, asset): `prediction`, `target` (+ `std` with mc_samples > 0, `p_up`, `q{level}`; for a K-field output such as flf's O, H, L, C: `prediction`/`target` are the last field, the close, plus `prediction_<field>`, `target_<field>`)."
     check_int("mc_samples", mc_samples, lo=0)
     if mc_samples == 1: raise ConfigError("mc_samples=1 gives no spread; use 0 (off) or >= 2")
     _check_data(data, "data")
@@ -438,8 +441,14 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
     try:
         for b, (x, y, mask, pos) in enumerate(_Feeder(data, layout, dev, batch_size).in_order(batch_size)):
             out = _forward(model, x, mask)
-            cols["prediction"][pos] = out["prediction"].float().cpu().numpy()
-            cols["target"][pos] = (y if mask is None else y[mask]).cpu().numpy()
+            pred, tgt = out["prediction"].float().cpu().numpy(), (y if mask is None else y[mask]).float().cpu().numpy()
+            if pred.ndim == 2:  # K fields (flf: O, H, L, C vs close t): each as prediction_<field>, target_<field>
+                names = OHLC_FIELDS if pred.shape[1] == len(OHLC_FIELDS) else [str(j) for j in range(pred.shape[1])]
+                for j, name in enumerate(names):
+                    cols.setdefault(f"prediction_{name}", np.full(n, np.nan))[pos] = pred[:, j]
+                    cols.setdefault(f"target_{name}", np.full(n, np.nan))[pos] = tgt[:, j]
+                pred, tgt = pred[:, -1], tgt[:, -1]  # the last field (the close) is the return the positions trade
+            cols["prediction"][pos], cols["target"][pos] = pred, tgt
             if "logit" in out:
                 cols.setdefault("p_up", np.full(n, np.nan))[pos] = torch.sigmoid(out["logit"].float()).cpu().numpy()
             if "quantiles" in out:
@@ -452,7 +461,8 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
                 model.eval()
     finally:
         model.train(was_training)
-    order = ["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
+    order = (["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
+             + [c for c in cols if c.startswith(("prediction_", "target_"))])
     return pd.DataFrame({c: cols[c] for c in order if c in cols}, index=data.index)
 
 # %% ../nbs/04a_loop.ipynb #c057
