@@ -11,7 +11,7 @@ import math
 from typing import Mapping
 
 # %% auto #0
-__all__ = ['train_valid_split', 'gather_dates']
+__all__ = ['train_valid_split', 'gather_dates', 'to_panel']
 
 # %% ../nbs/04_batches.ipynb #c003
 import numpy as np
@@ -90,15 +90,34 @@ def gather_dates(ds, groups: _DateGroups, k: np.ndarray, device=torch.device("cp
 
 # %% ../nbs/04_batches.ipynb #c015
 class _Feeder:
-    "Batches of tensors from a WindowDataset for one model layout ('sample': samples; 'date': whole dates)."
-    def __init__(self, ds, layout: str, device, batch_size: int):
-        self.ds, self.layout, self.device = ds, layout, device
-        if layout == "date":
+    """Batches of tensors from a WindowDataset for one model layout ('sample': samples; 'date': whole dates).
+    `panel=True` (losses with `needs_panel`, e.g. `sharpe`): a training step takes runs of at least two consecutive
+    dates in date order with all their samples, whatever the layout; `to_panel` turns its outputs into date x asset panels."""
+    def __init__(self, ds, layout: str, device, batch_size: int, *, panel: bool = False):
+        self.ds, self.layout, self.device, self.panel = ds, layout, device, bool(panel)
+        if layout == "date" or self.panel:
             self.groups = _DateGroups(ds)
-            self.n_units, self.unit = len(self.groups.rows), max(1, batch_size // max(1, len(ds.assets)))
+            per_step = batch_size // max(1, len(ds.assets))
+            self.n_units, self.unit = len(self.groups.rows), max(2 if self.panel else 1, per_step)
             self._lookup = None
         else:
             self.n_units, self.unit = len(ds), batch_size
+
+    @property
+    def n_steps(self) -> int:
+        "Training steps in one pass over the units."
+        return max(1, self.n_units // self.unit) if self.panel else math.ceil(self.n_units / self.unit)
+
+    def epoch_units(self, rng: np.random.Generator, n_batches: int) -> list:
+        """The units of each of `n_batches` training steps of one epoch. Default: slices of a fresh permutation
+        (samples, or dates for the 'date' layout). Panel: the dates cut into `n_steps` runs of consecutive dates
+        (each at least `unit` long), the runs in random order, the dates inside a run in date order."""
+        if not self.panel:
+            perm = rng.permutation(self.n_units)
+            return [perm[b * self.unit:(b + 1) * self.unit] for b in range(n_batches)]
+        bounds = np.linspace(0, self.n_units, self.n_steps + 1).round().astype(np.int64)
+        order = rng.permutation(self.n_steps)[:n_batches]
+        return [np.arange(bounds[k], bounds[k + 1]) for k in order]
 
     def _positions(self, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
         "Sample positions of the True entries of a gather_dates mask, in row-major (date, asset) order."
@@ -116,11 +135,12 @@ class _Feeder:
             pos = self._positions(rows, np.asarray(mask))
             mask = torch.as_tensor(np.asarray(mask), device=self.device)
             return _as_tensor(x, self.device), _as_tensor(y, self.device), mask, pos
+        if self.panel: units = self.groups.positions(np.asarray(units))[0]  # dates -> their samples, in date order
         x, y = self.ds.gather(units)
         return _as_tensor(x, self.device), _as_tensor(y, self.device), None, units
 
     def in_order(self, batch_size: int):
-        step = max(1, batch_size // max(1, len(self.ds.assets))) if self.layout == "date" else batch_size
+        step = max(1, batch_size // max(1, len(self.ds.assets))) if self.layout == "date" or self.panel else batch_size
         for i in range(0, self.n_units, step): yield self.batch(np.arange(i, min(i + step, self.n_units)))
 
 # %% ../nbs/04_batches.ipynb #c017
@@ -133,3 +153,20 @@ def _forward(model, x: torch.Tensor, mask: torch.Tensor | None) -> dict:
     if mask is None: return dict(out)
     return {k: (v[mask] if torch.is_tensor(v) and v.dim() >= 2 and tuple(v.shape[:2]) == tuple(mask.shape) else v)
             for k, v in out.items()}
+
+# %% ../nbs/04_batches.ipynb #c020
+def to_panel(ds, pos: np.ndarray, out: Mapping, y: torch.Tensor) -> tuple[dict, torch.Tensor]:
+    """Outputs and target of the samples at positions `pos` of `ds` as date x asset panels: every output tensor whose
+    first axis is the samples becomes [d, n_assets, ...] (0 where a sample is absent), the target [d, n_assets, ...]
+    (NaN where absent); the d rows are the distinct dates of `pos` in date order, columns the dataset's assets."""
+    pos = np.asarray(pos)
+    rows, slot = np.unique(np.asarray(ds.date_idx)[pos], return_inverse=True)
+    s = torch.as_tensor(slot.reshape(-1), device=y.device)
+    a = torch.as_tensor(np.asarray(ds.asset_idx)[pos], device=y.device)
+    shape, n = (len(rows), len(ds.assets)), len(pos)
+    def scatter(v: torch.Tensor, fill: float) -> torch.Tensor:
+        panel = v.new_full(shape + tuple(v.shape[1:]), fill)
+        panel[s, a] = v
+        return panel
+    panels = {k: scatter(v, 0.0) if torch.is_tensor(v) and v.dim() >= 1 and v.shape[0] == n else v for k, v in out.items()}
+    return panels, scatter(y, float("nan"))

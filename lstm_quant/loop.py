@@ -21,8 +21,8 @@ from typing import Callable, Mapping
 
 # %% auto #0
 __all__ = ['TrainConfig', 'resolve_device', 'torch_threads', 'seed_everything', 'global_rng_preserved', 'progress_enabled',
-           'deterministic_mode', 'set_dropout', 'input_weights', 'augment', 'FitResult', 'fit', 'predict',
-           'model_build_spec', 'save_checkpoint', 'load_checkpoint']
+           'deterministic_mode', 'set_dropout', 'recurrent_weights', 'input_weights', 'augment', 'FitResult', 'fit',
+           'predict', 'model_build_spec', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/04a_loop.ipynb #c003
 import numpy as np
@@ -35,7 +35,8 @@ from tqdm import tqdm
 from .core import ConfigError, TrainingError, atomic_path, check_choice, check_int, check_number, jsonable, unknown_name
 from .models import build_model, mc_predict
 from .losses import get_loss, list_losses, information_coefficient
-from .batches import _Feeder, _check_data, _forward, _layout, train_valid_split
+from .windows import OHLC_FIELDS
+from .batches import _Feeder, _check_data, _forward, _layout, to_panel, train_valid_split
 
 # %% ../nbs/04a_loop.ipynb #c008
 _MONITORS = ("valid_loss", "valid_ic")
@@ -60,7 +61,9 @@ class TrainConfig:
     min_delta: float = 0.0  # smallest change of the monitored score that counts as an improvement
     restore_best: bool = True  # put back the weights of the best validation epoch when training ends
     grad_clip: float | None = 1.0  # max global L2 norm of the gradient; None = no clipping
-    dropout: float | None = None  # if set, overrides p of every dropout layer in the model (and RNN inter-layer dropout)
+    dropout: float | None = None  # if set, overrides p of every dropout layer in the model (and RNN inter-layer dropout unless rnn_dropout is set)
+    rnn_dropout: float | None = None  # if set, overrides only the dropout between stacked recurrent layers (needs n_layers >= 2)
+    l2_recurrent: float = 0.0  # weight of an L2 penalty (sum of squares) on the recurrent hidden-to-hidden weights only
     temporal_dropout: float = 0.0  # probability of zeroing a whole time step of an input window (training only)
     feature_noise: float = 0.0  # std of Gaussian noise added to the (standardised) inputs (training only)
     l1_input: float = 0.0  # weight of the L1 penalty on the input-layer weights (feature selection)
@@ -81,10 +84,11 @@ class TrainConfig:
         for n in ("patience", "max_batches_per_epoch", "num_threads"):  # None: no limit / keep torch's setting
             if getattr(self, n) is not None: check_int(name(n), getattr(self, n), lo=1)
         check_number(name("lr"), self.lr, lo=0, lo_open=True)
-        for n in ("weight_decay", "min_delta", "feature_noise", "l1_input"): check_number(name(n), getattr(self, n), lo=0)
+        for n in ("weight_decay", "min_delta", "feature_noise", "l1_input", "l2_recurrent"): check_number(name(n), getattr(self, n), lo=0)
         check_number(name("min_lr_frac"), self.min_lr_frac, lo=0, hi=1)
         if self.grad_clip is not None: check_number(name("grad_clip"), self.grad_clip, lo=0, lo_open=True)
-        if self.dropout is not None: check_number(name("dropout"), self.dropout, lo=0, hi=1, hi_open=True)
+        for n in ("dropout", "rnn_dropout"):
+            if getattr(self, n) is not None: check_number(name(n), getattr(self, n), lo=0, hi=1, hi_open=True)
         check_number(name("temporal_dropout"), self.temporal_dropout, lo=0, hi=1, hi_open=True)
         check_choice(name("monitor"), self.monitor, _MONITORS)
         check_choice(name("scheduler"), self.scheduler, _SCHEDULERS)
@@ -180,12 +184,27 @@ def deterministic_mode(enabled: bool = True, device: torch.device | None = None)
         if prev[4] is not None: _DET.fill_uninitialized_memory = prev[4]
 
 # %% ../nbs/04a_loop.ipynb #c021
-def set_dropout(model: nn.Module, p: float) -> nn.Module:
-    "Set the drop probability of every dropout layer (and the inter-layer dropout of stacked RNNs) in place."
-    for m in model.modules():
-        if isinstance(m, nn.modules.dropout._DropoutNd): m.p = float(p)
-        elif isinstance(m, nn.RNNBase) and m.num_layers > 1: m.dropout = float(p)
+def set_dropout(model: nn.Module, p: float | None, *,
+                rnn: float | None = None,  # inter-layer dropout of stacked RNNs; None: `p` (when given)
+               ) -> nn.Module:
+    """Set the drop probability of every dropout layer to `p` (None: leave them) and the dropout between the layers of
+    stacked RNNs to `rnn` (None: `p` too), in place. Raises `ConfigError` if `rnn` is given but no RNN is stacked."""
+    stacked = [m for m in model.modules() if isinstance(m, nn.RNNBase) and m.num_layers > 1]
+    if rnn is not None and not stacked:
+        raise ConfigError(f"rnn_dropout={rnn} does nothing: {type(model).__name__} has no stacked recurrent layers "
+                          "(dropout between recurrent layers needs n_layers >= 2); use dropout for the dense layers")
+    if p is not None:
+        for m in model.modules():
+            if isinstance(m, nn.modules.dropout._DropoutNd): m.p = float(p)
+    r = p if rnn is None else rnn
+    if r is not None:
+        for m in stacked: m.dropout = float(r)
     return model
+
+def recurrent_weights(model: nn.Module) -> list[torch.Tensor]:
+    "The hidden-to-hidden weight matrices (`weight_hh_l*`) of every RNN in `model`: what `l2_recurrent` penalises."
+    return [w for m in model.modules() if isinstance(m, nn.RNNBase)
+            for n, w in m.named_parameters() if n.startswith("weight_hh")]
 
 def input_weights(model: nn.Module, n_features: int) -> list[torch.Tensor]:
     "The weights that multiply the raw input features: `model.input_weights()` if defined, else those of the first layer (in registration order) that reads `n_features` inputs: an RNN's layer-0 input weights, a convolution, or a linear map (flattened windows: in_features a multiple of n_features)."
@@ -215,21 +234,24 @@ def _grad_norm(params, clip: float | None) -> torch.Tensor:
     return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
 
 def _train_epoch(model, feeder: _Feeder, loss_fn, opt, params: list, cfg: TrainConfig, rng: np.random.Generator, *,
-                 n_batches: int, l1_weights: list, epoch: int) -> float:
-    "One pass over `n_batches` batches of a fresh permutation of the training units; the mean training loss per sample."
+                 n_batches: int, l1_weights: list, epoch: int, l2_weights: list = ()) -> float:
+    """One pass over `n_batches` batches of the training units in a fresh seeded order (`feeder.epoch_units`: a
+    permutation, or shuffled runs of consecutive dates for a panel feeder); the mean training loss per sample."""
     lr_now = opt.param_groups[0]["lr"]
     model.train()
-    perm = rng.permutation(feeder.n_units)
     total, count = 0.0, 0
-    for b in range(n_batches):
-        x, y, mask, _ = feeder.batch(perm[b * feeder.unit:(b + 1) * feeder.unit])
+    for b, units in enumerate(feeder.epoch_units(rng, n_batches)):
+        x, y, mask, pos = feeder.batch(units)
         if cfg.temporal_dropout or cfg.feature_noise:
             x = augment(x, temporal_dropout=cfg.temporal_dropout, feature_noise=cfg.feature_noise)
         out = _forward(model, x, mask)
         if mask is not None: y = y[mask]
+        n = int(y.shape[0])  # samples (a K-field target has K values per sample)
+        if feeder.panel: out, y = to_panel(feeder.ds, pos, out, y)
         loss = loss_fn(out, y)
         obj = loss + out["aux_loss"] if "aux_loss" in out else loss
         if l1_weights: obj = obj + cfg.l1_input * sum(w.abs().sum() for w in l1_weights)
+        if l2_weights: obj = obj + cfg.l2_recurrent * sum(w.pow(2).sum() for w in l2_weights)
         value = float(obj.detach())
         if not math.isfinite(value):
             raise TrainingError(f"non-finite training loss ({value}) at epoch {epoch}, batch {b + 1} of "
@@ -242,23 +264,25 @@ def _train_epoch(model, feeder: _Feeder, loss_fn, opt, params: list, cfg: TrainC
             raise TrainingError(f"non-finite gradient norm at epoch {epoch}, batch {b + 1} of {n_batches}; "
                                 "weights are left at the last finite step")
         opt.step()
-        n = int(y.numel()); total += float(loss.detach()) * n; count += n
+        total += float(loss.detach()) * n; count += n
     return total / max(count, 1)
 
 # %% ../nbs/04a_loop.ipynb #c026
 @torch.no_grad()
 def _evaluate(model, feeder: _Feeder, loss_fn, batch_size: int) -> tuple[float, float]:
-    "Loss (one call on the whole set) and information coefficient of `prediction` vs target."
+    "Loss (one call on the whole set; one date x asset panel of all its dates for a `needs_panel` loss) and information coefficient of `prediction` vs target."
     model.eval()
-    outs, ys = [], []
-    for x, y, mask, _ in feeder.in_order(batch_size):
+    outs, ys, poss = [], [], []
+    for x, y, mask, pos in feeder.in_order(batch_size):
         out = _forward(model, x, mask)
         outs.append({k: v for k, v in out.items() if torch.is_tensor(v) and v.dim() >= 1})
-        ys.append(y if mask is None else y[mask])
+        ys.append(y if mask is None else y[mask]); poss.append(np.asarray(pos))
     out = {k: torch.cat([o[k] for o in outs]) for k in outs[0]}
     y = torch.cat(ys)
+    p_ic, y_ic = (out["prediction"], y) if out["prediction"].dim() == 1 else (out["prediction"][:, -1], y[:, -1])  # K fields: the last (close)
+    ic = information_coefficient(p_ic.float().cpu().numpy(), y_ic.cpu().numpy())
+    if getattr(loss_fn, "needs_panel", False): out, y = to_panel(feeder.ds, np.concatenate(poss), out, y)
     loss = float(loss_fn(out, y))
-    ic = information_coefficient(out["prediction"].float().cpu().numpy(), y.cpu().numpy())
     return loss, float(ic)
 
 class _EarlyStopping:
@@ -326,7 +350,7 @@ def _trainable_parameters(model: nn.Module, cfg: TrainConfig, device, warm_start
     if warm_start is not None:
         try: model.load_state_dict(_warm_state(warm_start))
         except RuntimeError as e: raise ConfigError(f"warm_start weights do not fit {type(model).__name__}: {e}") from e
-    if cfg.dropout is not None: set_dropout(model, cfg.dropout)
+    if cfg.dropout is not None or cfg.rnn_dropout is not None: set_dropout(model, cfg.dropout, rnn=cfg.rnn_dropout)
     model.to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ConfigError(f"{type(model).__name__} has no trainable parameters (all frozen)")
@@ -347,18 +371,21 @@ def fit(model: nn.Module, train, valid=None, config: TrainConfig | None = None, 
         sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs, eta_min=cfg.lr * cfg.min_lr_frac)
                  if cfg.scheduler == "cosine" else None)
         l1_weights = input_weights(model, train.n_features) if cfg.l1_input > 0 else []
+        l2_weights = recurrent_weights(model) if cfg.l2_recurrent > 0 else []
+        if cfg.l2_recurrent > 0 and not l2_weights:
+            raise ConfigError(f"l2_recurrent={cfg.l2_recurrent} does nothing: {type(model).__name__} has no recurrent layer")
         rng = np.random.default_rng(cfg.seed)
-        tr = _Feeder(train, layout, device, cfg.batch_size)
+        tr = _Feeder(train, layout, device, cfg.batch_size, panel=getattr(loss_fn, "needs_panel", False))
         va = _Feeder(valid, layout, device, cfg.eval_batch_size) if valid is not None else None
         stopper, stopped, rows = _EarlyStopping(cfg), False, []
-        n_batches = math.ceil(tr.n_units / tr.unit)
+        n_batches = tr.n_steps
         if cfg.max_batches_per_epoch: n_batches = min(n_batches, cfg.max_batches_per_epoch)
         bar = tqdm(range(1, cfg.epochs + 1), desc="fit", unit="epoch", leave=False, disable=not progress_enabled(cfg.progress))
         try:
             for epoch in bar:
                 t0, lr_now = time.perf_counter(), opt.param_groups[0]["lr"]
                 train_loss = _train_epoch(model, tr, loss_fn, opt, params, cfg, rng, n_batches=n_batches,
-                                          l1_weights=l1_weights, epoch=epoch)
+                                          l1_weights=l1_weights, l2_weights=l2_weights, epoch=epoch)
                 if sched is not None: sched.step()
                 row = dict(epoch=epoch, train_loss=train_loss, valid_loss=np.nan, valid_ic=np.nan, lr=lr_now)
                 stop = False
@@ -389,7 +416,8 @@ def _mc_std(model, x, mask, n_samples: int, seed: int | None) -> np.ndarray:
     res = mc_predict(model, x, n_samples, seed=seed) if mask is None else mc_predict(model, x, n_samples, seed=seed, mask=mask)
     std = res.std if hasattr(res, "std") else res["std"] if isinstance(res, Mapping) else res[1]
     std = torch.as_tensor(std)
-    return (std if mask is None else std[mask]).float().cpu().numpy()
+    std = std if mask is None else std[mask]
+    return (std[:, -1] if std.dim() == 2 else std).float().cpu().numpy()  # K-field output: the spread of the last (close)
 
 # %% ../nbs/04a_loop.ipynb #c037
 @torch.no_grad()
@@ -398,7 +426,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
             device: str | None = None,  # None: wherever the model's weights are
             mc_seed: int | None = 0,  # seed of the Monte Carlo dropout draws (None: global random state)
            ) -> pd.DataFrame:
-    "Predictions indexed (date, asset): `prediction`, `target` (+ `std` with mc_samples > 0, `p_up`, `q{level}`)."
+    "Predictions indexed (date, asset): `prediction`, `target` (+ `std` with mc_samples > 0, `p_up`, `q{level}`; for a K-field output such as flf's O, H, L, C: `prediction`/`target` are the last field, the close, plus `prediction_<field>`, `target_<field>`)."
     check_int("mc_samples", mc_samples, lo=0)
     if mc_samples == 1: raise ConfigError("mc_samples=1 gives no spread; use 0 (off) or >= 2")
     _check_data(data, "data")
@@ -413,8 +441,14 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
     try:
         for b, (x, y, mask, pos) in enumerate(_Feeder(data, layout, dev, batch_size).in_order(batch_size)):
             out = _forward(model, x, mask)
-            cols["prediction"][pos] = out["prediction"].float().cpu().numpy()
-            cols["target"][pos] = (y if mask is None else y[mask]).cpu().numpy()
+            pred, tgt = out["prediction"].float().cpu().numpy(), (y if mask is None else y[mask]).float().cpu().numpy()
+            if pred.ndim == 2:  # K fields (flf: O, H, L, C vs close t): each as prediction_<field>, target_<field>
+                names = OHLC_FIELDS if pred.shape[1] == len(OHLC_FIELDS) else [str(j) for j in range(pred.shape[1])]
+                for j, name in enumerate(names):
+                    cols.setdefault(f"prediction_{name}", np.full(n, np.nan))[pos] = pred[:, j]
+                    cols.setdefault(f"target_{name}", np.full(n, np.nan))[pos] = tgt[:, j]
+                pred, tgt = pred[:, -1], tgt[:, -1]  # the last field (the close) is the return the positions trade
+            cols["prediction"][pos], cols["target"][pos] = pred, tgt
             if "logit" in out:
                 cols.setdefault("p_up", np.full(n, np.nan))[pos] = torch.sigmoid(out["logit"].float()).cpu().numpy()
             if "quantiles" in out:
@@ -427,10 +461,11 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
                 model.eval()
     finally:
         model.train(was_training)
-    order = ["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
+    order = (["prediction", "target", "std", "p_up"] + [c for c in cols if c.startswith("q")]
+             + [c for c in cols if c.startswith(("prediction_", "target_"))])
     return pd.DataFrame({c: cols[c] for c in order if c in cols}, index=data.index)
 
-# %% ../nbs/04a_loop.ipynb #c051
+# %% ../nbs/04a_loop.ipynb #c057
 _CKPT_FORMAT = "lstm_quant.checkpoint"
 _LOCAL_MODELS: dict[str, Callable] = {}  # models defined in this chapter (rebuilt without build_model)
 
@@ -468,7 +503,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: TrainConfig | No
     with atomic_path(path) as tmp: torch.save(payload, tmp)
     return path
 
-# %% ../nbs/04a_loop.ipynb #c052
+# %% ../nbs/04a_loop.ipynb #c058
 def load_checkpoint(path: str | Path, *, map_location: str = "cpu", with_extra: bool = False):
     "Rebuild a model from `save_checkpoint` output (`torch.load(weights_only=True)`): (model, config) or (model, config, extra)."
     path = Path(path)

@@ -3,8 +3,9 @@
 In the flow market data -> features -> windows -> **model** -> predictions -> positions -> backtest -> report this
 chapter belongs to the model step: a model from `lstm_quant.models` returns a dict (`prediction`, and `logit`, `quantiles` where its head has them);
 the training loop hands that dict and the target batch to a loss from this chapter. Every loss is a small dataclass
-(its fields are its settings, `repr` shows them) with two class attributes the training code reads:
-`requires` (the output keys it needs) and `trainable` (False for `madl`, whose gradient is zero almost everywhere).
+(its fields are its settings, `repr` shows them) with three class attributes the training code reads:
+`requires` (the output keys it needs), `trainable` (False for `madl`, whose gradient is zero almost everywhere) and
+`needs_panel` (True for `sharpe`: the loop then hands it date x asset panels of consecutive dates, not shuffled samples).
 
 Units: targets are forward log returns (e.g. a daily log return, 0.01 = about 1 %); entries whose target is NaN are
 ignored (absent assets of a `cross_asset` panel).
@@ -44,6 +45,7 @@ class Loss:
     name: ClassVar[str] = "loss"
     requires: ClassVar[tuple[str, ...]] = ("prediction",)
     trainable: ClassVar[bool] = True
+    needs_panel: ClassVar[bool] = False  # True: output and target come as date x asset panels [dates, assets] in date order
     _HEADS: ClassVar[dict] = {"logit": "head='direction' or 'multitask'", "quantiles": "head='quantile'",
                               "prediction": "any head"}
 
@@ -184,8 +186,9 @@ class PinballLoss(Loss):
 @dataclass
 class SharpeLoss(Loss):
     """Negative per-period Sharpe ratio of p * y - c |p - p_prev|, p = tanh(k * y_hat), c = cost_bps / 1e4.
-    The batch MUST be date-ordered: [T] (one asset) or [T, assets] (panel, equal-weighted)."""
+    The batch MUST be date-ordered: [T] (one asset) or [T, assets] (panel, equal-weighted); `needs_panel` tells the loop so."""
     name: ClassVar[str] = "sharpe"
+    needs_panel: ClassVar[bool] = True
     k: float = 1.0
     cost_bps: float = 5.0
     eps: float = 1e-12

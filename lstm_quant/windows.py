@@ -11,8 +11,8 @@ import warnings
 from dataclasses import dataclass, replace
 
 # %% auto #0
-__all__ = ['SCALER_METHODS', 'forward_log_return', 'direction_label', 'excess_over_median', 'WindowDataset', 'make_windows',
-           'FeatureScaler']
+__all__ = ['OHLC_FIELDS', 'SCALER_METHODS', 'forward_log_return', 'direction_label', 'excess_over_median', 'ohlc_targets',
+           'WindowDataset', 'make_windows', 'FeatureScaler']
 
 # %% ../nbs/01a_windows.ipynb #c003
 import numpy as np
@@ -57,12 +57,30 @@ def excess_over_median(close: pd.DataFrame, horizon: int = 1, *,
     ex = y.sub(y.median(axis=1, skipna=True), axis=0)
     return (ex > 0).astype("float64").where(ex.notna()) if label else ex
 
+OHLC_FIELDS = ("open", "high", "low", "close")
+
+def ohlc_targets(market: pd.DataFrame) -> pd.DataFrame:
+    """Next-day bar relative to today's close, the target of the `flf` loss: log(O[t+1]/C[t]), log(H[t+1]/C[t]),
+    log(L[t+1]/C[t]), log(C[t+1]/C[t]) stamped at t (log units; NaN on the last date). Columns MultiIndex
+    (field in OHLC_FIELDS order, asset); `make_windows` turns it into y [dates, assets, 4]. Raises `DataError`
+    naming the missing fields when the market frame has no open/high/low/close."""
+    if not isinstance(market, pd.DataFrame) or not isinstance(market.columns, pd.MultiIndex):
+        raise DataError(f"ohlc_targets needs a market frame with (field, asset) columns, got {type(market).__name__}")
+    have = set(market.columns.get_level_values(0))
+    missing = [f for f in OHLC_FIELDS if f not in have]
+    if missing:
+        raise DataError(f"the 'flf' loss needs OHLC targets but the market data has no {missing} field(s) "
+                        f"(fields present: {sorted(have)}); use a dataset with open, high, low and close")
+    close = _wide_close(market)
+    return pd.concat({f: np.log(market[f].astype("float64").reindex(columns=close.columns).shift(-1) / close)
+                      for f in OHLC_FIELDS}, axis=1, names=["field", "asset"])
+
 # %% ../nbs/01a_windows.ipynb #c013
 @dataclass(eq=False)
 class WindowDataset:
     "Samples (date t, asset) whose input is the `seq_len` feature rows ending at t; arrays shared, never copied."
     X: np.ndarray  # float32 [n_dates, n_assets, n_features], shared by every subset
-    y: np.ndarray  # float32 [n_dates, n_assets], target stamped at t (looks forward by `horizon`)
+    y: np.ndarray  # float32 [n_dates, n_assets] (or [n_dates, n_assets, K] for a K-field target), stamped at t (looks forward by `horizon`)
     date_idx: np.ndarray  # int64 [n_samples], row of the sample's last input date t
     asset_idx: np.ndarray  # int64 [n_samples], column of the sample's asset
     dates: pd.DatetimeIndex  # the feature frame's dates (rows of X)
@@ -116,18 +134,23 @@ def make_windows(features: pd.DataFrame, target: pd.DataFrame, seq_len: int, *,
     "Zero-copy windows: one X [dates, assets, features] array plus (date, asset) sample indices with finite inputs and target."
     _check_feature_frame(features)
     seq_len, stride, horizon = check_int("seq_len", seq_len, lo=1), check_int("stride", stride, lo=1), check_int("horizon", horizon, lo=1)
-    if not isinstance(target, pd.DataFrame) or isinstance(target.columns, pd.MultiIndex):
-        raise DataError("target must be a wide dates x assets DataFrame (e.g. forward_log_return(close, h))")
+    if not isinstance(target, pd.DataFrame) or (isinstance(target.columns, pd.MultiIndex) and target.columns.nlevels != 2):
+        raise DataError("target must be a wide dates x assets DataFrame (e.g. forward_log_return(close, h)) "
+                        "or a (field, asset) frame (e.g. ohlc_targets(market))")
     cols = features.columns.remove_unused_levels()
     feat_names = list(dict.fromkeys(cols.get_level_values(0)))
     assets = pd.Index(list(dict.fromkeys(cols.get_level_values(1))), name="asset")
     dates = features.index
     D, A, F = len(dates), len(assets), len(feat_names)
     if D < seq_len: raise DataError(f"{D} dates, fewer than seq_len={seq_len}")
-    missing_assets = [a for a in assets if a not in target.columns]
+    multi = isinstance(target.columns, pd.MultiIndex)  # (field, asset) target: y [D, A, K]
+    t_assets = target.columns.get_level_values(1) if multi else target.columns
+    missing_assets = [a for a in assets if a not in t_assets]
     if missing_assets: raise DataError(f"target has no column for asset(s) {missing_assets[:5]}")
-    yf = target.reindex(index=dates, columns=assets)
-    y = yf.to_numpy(dtype=dtype)
+    if multi:
+        y = np.stack([target[f].reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
+                      for f in dict.fromkeys(target.columns.get_level_values(0))], axis=-1)
+    else: y = target.reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
     X = np.empty((D, A, F), dtype=dtype)
     row_ok = np.ones((D, A), dtype=bool)
     code_f, code_a = cols.codes[0], cols.codes[1]
@@ -137,13 +160,14 @@ def make_windows(features: pd.DataFrame, target: pd.DataFrame, seq_len: int, *,
     a_of = np.empty(len(cols.levels[1]), np.int64); a_of[lev_a] = np.arange(A)
     fpos, apos = f_of[code_f], a_of[code_a]
     if len(set(zip(fpos.tolist(), apos.tolist()))) != len(cols): raise DataError("duplicate (feature, asset) columns in features")
-    yfin = np.isfinite(y)
+    yfin = np.isfinite(y).all(axis=-1) if y.ndim == 3 else np.isfinite(y)
+    y_parts = [y[..., k] for k in range(y.shape[-1])] if y.ndim == 3 else [y]
     for f in range(F):
         sel = np.flatnonzero(fpos == f)
         block = np.full((D, A), np.nan, dtype=dtype)
         block[:, apos[sel]] = features.iloc[:, sel].to_numpy(dtype=dtype)
         both = yfin & np.isfinite(block)
-        if both.sum() > 10 and np.array_equal(block[both], y[both]):
+        if both.sum() > 10 and any(np.array_equal(block[both], yk[both]) for yk in y_parts):
             raise DataError(f"feature {feat_names[f]!r} equals the target: targets look forward and must never be inputs")
         X[:, :, f] = block
         row_ok &= np.isfinite(block)
@@ -180,7 +204,7 @@ def gather(self: WindowDataset, positions) -> tuple[np.ndarray, np.ndarray]:
 @patch
 def sample_mask(self: WindowDataset) -> np.ndarray:
     "bool [n_dates, n_assets]: True where (date, asset) is a sample of this dataset."
-    m = np.zeros(self.y.shape, dtype=bool); m[self.date_idx, self.asset_idx] = True
+    m = np.zeros(self.y.shape[:2], dtype=bool); m[self.date_idx, self.asset_idx] = True
     return m
 
 @patch
@@ -194,7 +218,7 @@ def gather_dates(self: WindowDataset, date_rows) -> tuple[np.ndarray, np.ndarray
     x = self.X[t[:, None, :], np.arange(self.n_assets)[None, :, None]]  # [d, A, seq, F]
     x[~mask] = 0.0
     x[~np.isfinite(x)] = 0.0  # only possible outside the mask
-    y = np.where(mask, self.y[rows], 0.0).astype(self.y.dtype, copy=False)
+    y = np.where(mask.reshape(mask.shape + (1,) * (self.y.ndim - 2)), self.y[rows], 0.0).astype(self.y.dtype, copy=False)
     return x, y, mask
 
 # %% ../nbs/01a_windows.ipynb #c026
