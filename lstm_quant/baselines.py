@@ -36,14 +36,16 @@ def _check_lags(ds, lags) -> None:
     check_int("lags", lags, lo=1, hi=seq_len)  # at most the window length
 
 def lagged_matrix(ds, lags: int, *, batch_size: int = 16384) -> tuple[np.ndarray, np.ndarray]:
-    "The last `lags` rows of every window, flattened: X [n, lags * F] (oldest row first), y [n]."
+    """The last `lags` rows of every window, flattened: X [n, lags * F] (oldest row first), y [n]. A multi-field target
+    (the O,H,L,C bar of the `flf` loss, y [n, 4]) gives its last field, the close: what a tabular baseline predicts."""
     _check_lags(ds, lags)
     n, F = len(ds), ds.n_features
     X, y = np.empty((n, lags * F), np.float32), np.empty(n, np.float32)
     for i in range(0, n, batch_size):
         x, yy = ds.gather(np.arange(i, min(i + batch_size, n)))
         X[i:i + len(yy)] = np.asarray(x)[:, -lags:, :].reshape(len(yy), -1)
-        y[i:i + len(yy)] = np.asarray(yy)
+        yy = np.asarray(yy)
+        y[i:i + len(yy)] = yy[:, -1] if yy.ndim == 2 else yy
     return X, y
 
 @dataclass

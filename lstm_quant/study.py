@@ -38,6 +38,7 @@ from .core import ConfigError, DataError, TMP_PREFIX, jsonable, write_json_atomi
 from .data import DATASETS, load_dataset, simulate_market
 from .features import (FeatureSpec, WindowDataset, build_features, direction_label, excess_over_median,
                                  forward_log_return, make_windows)
+from .windows import ohlc_targets
 from .models import MODELS
 from .training import TrainConfig, torch_threads
 from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
@@ -118,8 +119,10 @@ def rolling_normalise(features: pd.DataFrame, window: int) -> pd.DataFrame:
 
 def study_target(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     """The label stamped at t (features chapter): the forward log return over `horizon` days (`log_return`), the same
-    minus the date's cross-sectional median (`excess`, Fischer & Krauss 2018), or 1 if it is positive else 0 (`direction`)."""
+    minus the date's cross-sectional median (`excess`, Fischer & Krauss 2018), or 1 if it is positive else 0 (`direction`);
+    with the `flf` loss the next bar's open, high, low and close relative to close t (`ohlc_targets`)."""
     close, h = market["close"], config.horizon
+    if config.loss == "flf": return ohlc_targets(market)  # (field, asset): the next bar's O, H, L, C vs close t
     if config.target == "excess": return excess_over_median(close, h)
     if config.target == "direction": return direction_label(close, h)
     return forward_log_return(close, h)
@@ -158,7 +161,8 @@ def train_settings(config: StudyConfig) -> TrainConfig:
     "The training chapter's TrainConfig for the study (AdamW, cosine schedule, early stopping on the validation dates)."
     c = config
     return TrainConfig(epochs=c.epochs, batch_size=c.batch_size, lr=c.lr, loss=c.loss, patience=c.patience,
-                       weight_decay=c.weight_decay, l1_input=c.l1_input, temporal_dropout=c.temporal_dropout,
+                       weight_decay=c.weight_decay, l1_input=c.l1_input, l2_recurrent=c.l2_recurrent,
+                       rnn_dropout=None if c.rnn_dropout < 0 else c.rnn_dropout, temporal_dropout=c.temporal_dropout,
                        feature_noise=c.feature_noise, grad_clip=c.grad_clip or None, num_threads=c.threads, progress=False)
 
 # %% ../nbs/07d_study.ipynb #c016

@@ -59,13 +59,15 @@ class StudyConfig:
     attn_dim: int = 32  # width of the additive attention (attn_lstm, cnn_bilstm_attn)
     conv_channels: int = 32  # convolution width (cnn_bilstm_attn)
     kernel_size: int = 3  # convolution kernel, trading days (cnn_bilstm_attn)
-    dropout: float = 0.0  # dropout probability
+    dropout: float = 0.0  # dropout probability (before the head, and between stacked layers unless rnn_dropout is set)
+    rnn_dropout: float = -1.0  # dropout between stacked recurrent layers only (n_layers >= 2); -1 for the same as dropout
     loss: str = "mse"  # training loss (`list_losses()`)
     epochs: int = 1  # most training epochs per refit (early stopping may end sooner)
     batch_size: int = 256  # samples per batch
     lr: float = 0.001  # AdamW learning rate at the start of the cosine schedule
     weight_decay: float = 0.0001  # AdamW decoupled weight decay, per step, times lr
     l1_input: float = 0.0  # weight of an L1 penalty on the input-layer weights
+    l2_recurrent: float = 0.0  # weight of an L2 penalty on the recurrent (hidden-to-hidden) weights only
     temporal_dropout: float = 0.0  # probability of zeroing a whole time step of a training window
     feature_noise: float = 0.0  # std of Gaussian noise added to the standardised training inputs
     grad_clip: float = 1.0  # max global L2 norm of the gradient; 0 for no clipping
@@ -139,7 +141,7 @@ FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chap
     "technical": dict(families=("returns", "technical", "volatility")),
     "default": {},  # FeatureSpec(): every fast family the data allows
 }
-UNUSABLE_LOSSES = {"flf": "it needs a 4-column O,H,L,C target and the study predicts one forward return"}
+UNUSABLE_LOSSES: dict[str, str] = {}  # loss -> why a study cannot train with it (none since flf gets O,H,L,C targets)
 TARGETS = ("log_return", "excess", "direction")
 FEATURE_NORMS = ("none", "rolling")
 FILLS = ("close", "open")
@@ -332,7 +334,7 @@ def _check_ranges(c: StudyConfig) -> None:
     for name in ("dropout", "temporal_dropout"): check_number(f"parameter {name!r}", getattr(c, name), lo=0.0, hi=1.0, hi_open=True)
     for name in ("lr", "target_vol", "risk_aversion"):
         check_number(f"parameter {name!r}", getattr(c, name), lo=0.0, lo_open=True)
-    for name in ("cost_bps", "slippage_bps", "borrow_bps", "weight_decay", "l1_input", "feature_noise", "grad_clip", "kelly_fraction"):
+    for name in ("cost_bps", "slippage_bps", "borrow_bps", "weight_decay", "l1_input", "l2_recurrent", "feature_noise", "grad_clip", "kelly_fraction"):
         check_number(f"parameter {name!r}", getattr(c, name), lo=0.0)
     if c.valid_days >= c.train_days:
         raise ConfigError(f"valid_days ({c.valid_days}) must be smaller than train_days ({c.train_days}): "
@@ -340,6 +342,9 @@ def _check_ranges(c: StudyConfig) -> None:
     try: t0, t1 = pd.Timestamp(c.start), pd.Timestamp(c.end)
     except (ValueError, TypeError) as e: raise ConfigError(f"start/end must be dates like 2020-01-31 ({e})") from None
     if t0 >= t1: raise ConfigError(f"start ({c.start}) must be before end ({c.end})")
+    if c.rnn_dropout != -1.0:
+        check_number("parameter 'rnn_dropout'", c.rnn_dropout, lo=0.0, hi=1.0, hi_open=True)
+        if c.n_layers < 2: raise ConfigError(f"rnn_dropout={c.rnn_dropout} needs n_layers >= 2 (it acts between stacked recurrent layers)")
     if c.mc_samples and c.dropout == 0:
         raise ConfigError(f"mc_samples={c.mc_samples} needs dropout > 0: without dropout every MC pass gives the same prediction")
 
@@ -363,6 +368,11 @@ MODEL_KEYS = ("bidirectional", "n_heads", "attn_dim", "conv_channels", "kernel_s
 
 def _check_model(c: StudyConfig) -> None:
     head = study_head(c)
+    if c.loss == "flf" and (head != "regression" or c.target != "log_return"):
+        raise ConfigError(f"loss 'flf' predicts the next bar's O,H,L,C relative to today's close: it needs head 'auto' or "
+                          f"'regression' and target 'log_return' (got head {head!r}, target {c.target!r})")
+    if c.l2_recurrent and c.model in ("transformer", "mlp"):
+        raise ConfigError(f"l2_recurrent does nothing for model {c.model!r}: it has no recurrent weights")
     missing = [k for k in LOSSES[c.loss].requires if k not in HEAD_OUTPUTS[head]]
     if missing:
         raise ConfigError(f"head {head!r} gives no {missing} output, which loss {c.loss!r} needs: use head 'auto' or "
@@ -387,6 +397,7 @@ def model_options(c: StudyConfig) -> dict:
     for k in MODEL_KEYS:  # a model's own default (bilstm's bidirectional=True) stays unless the study sets the key
         if k in have and getattr(c, k) != defaults[k]: kw[k] = getattr(c, k)
     if kw["head"] == "quantile": kw["quantiles"] = quantile_levels(c)
+    if c.loss == "flf": kw["n_outputs"] = 4  # O, H, L, C of the next bar
     return kw
 
 # %% ../nbs/07a_study_config.ipynb #c030
@@ -416,6 +427,9 @@ def _check_names(c: StudyConfig) -> None:
     if exog: _check_exog_span(c, market)
     if market is not None:
         if c.asset_list: _check_assets(c, list(market.columns.unique("asset")))
+        if c.loss == "flf" and not {"open", "high", "low", "close"} <= set(market.columns.get_level_values("field")):
+            raise ConfigError(f"loss 'flf' needs open, high, low and close prices and {c.dataset} has only "
+                              f"{list(market.columns.unique('field'))}")
         if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
             raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
 
@@ -454,7 +468,7 @@ def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool 
 
 # %% ../nbs/07a_study_config.ipynb #c040
 TECHNIQUE_KEYS = ("exog", "target", "features", "feature_norm", "model", "head", "quantiles", "n_layers", "bidirectional",
-                  "n_heads", "attn_dim", "conv_channels", "kernel_size", "dropout", "loss", "weight_decay", "l1_input",
+                  "n_heads", "attn_dim", "conv_channels", "kernel_size", "dropout", "rnn_dropout", "loss", "weight_decay", "l1_input", "l2_recurrent",
                   "temporal_dropout", "feature_noise", "grad_clip", "warm_start", "n_seeds", "mc_samples", "sizing",
                   "kelly_fraction", "target_vol", "risk_aversion", "rebalance_days", "regime_filter", "regime_method",
                   "regime_rule", "slippage_bps", "borrow_bps", "fill")
