@@ -19,7 +19,7 @@ from lstm_quant.study import StudyConfig, run_study
 BASE = dict(assets="", start="2014-01-02", end="2018-12-31", seq_len=8, hidden=8, epochs=1, batch_size=256,
             train_days=300, valid_days=50, test_days=40, n_folds=2, baselines="", top_k=2, min_fold_trades=50)
 
-# each value of each key at least once, in eight small studies
+# each value of each key at least once, in nine small studies
 ARMS = {
     "lstm_mse_sign": dict(model="lstm", loss="mse", sizing="sign"),
     "mha_huber_threshold_excess": dict(model="mha_lstm", n_heads=2, loss="huber", sizing="threshold", target="excess",
@@ -39,6 +39,7 @@ ARMS = {
     "mlp_gmadl_meanvar_mc": dict(model="mlp", loss="gmadl", head="regression", sizing="mean_variance",
                                  rebalance_days=10, dropout=0.2, mc_samples=4, weight_decay=0.01, feature_noise=0.05,
                                  temporal_dropout=0.1, l1_input=1e-4, grad_clip=0.5),
+    "lstm2_flf_rnn_dropout_l2": dict(model="lstm", n_layers=2, rnn_dropout=0.3, l2_recurrent=0.01, loss="flf", sizing="sign"),
 }
 
 
@@ -81,7 +82,7 @@ def runs(tmp_path_factory):
 
 def _model_columns(pred: pd.DataFrame) -> list[str]:
     "What the model says at t (not the realised label, which looks ahead by construction)."
-    return [c for c in pred.columns if c not in ("target", "fold")]
+    return [c for c in pred.columns if c != "fold" and not c.startswith("target")]
 
 
 @pytest.mark.parametrize("arm", list(ARMS))
@@ -216,3 +217,11 @@ def test_metrics_record_every_parameter_and_the_verdict_names_the_techniques(run
     for k in ("model=mlp", "loss=gmadl", "sizing=mean_variance", "mc_samples=4", "feature_noise=0.05"):
         assert k in r.verdict, (k, r.verdict)
     assert "Settings that differ from the plain LSTM: sizing=sign." in runs["lstm_mse_sign"][0].verdict
+
+
+def test_flf_predicts_the_next_bar(runs):
+    p = runs["lstm2_flf_rnn_dropout_l2"][0].predictions
+    assert {f"prediction_{f}" for f in ("open", "high", "low", "close")} <= set(p.columns)
+    assert np.array_equal(p["prediction"].to_numpy(), p["prediction_close"].to_numpy())  # traded on the close forecast
+    t = runs["lstm2_flf_rnn_dropout_l2"][0].metrics["settings"]["train"]
+    assert (t["rnn_dropout"], t["l2_recurrent"]) == (0.3, 0.01)
