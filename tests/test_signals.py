@@ -54,11 +54,11 @@ def test_signal_ignores_the_future_control_changes(sim_study):
     base = b.signal(market, asof=T)
     noisy = market.copy()
     after = noisy.index > T
-    noisy.loc[after] = noisy.loc[after].to_numpy() * np.random.default_rng(0).uniform(0.5, 1.5, noisy.loc[after].shape)
+    noisy.loc[after] = noisy.loc[after].to_numpy() * np.random.default_rng(0).uniform(0.5, 1.5, (int(after.sum()), 1))
     pd.testing.assert_frame_equal(b.signal(noisy, asof=T), base)
     pd.testing.assert_frame_equal(b.signal(noisy.loc[:T], asof=T), base)
     before = market.copy()
-    before.loc[T, "close"] = before.loc[T, "close"].to_numpy() * 0.9  # inside the window: must change
+    before.loc[T] = before.loc[T].to_numpy() * 0.9  # the row of T itself, inside the window: must change
     assert not np.allclose(b.signal(before, asof=T)["prediction"], base["prediction"])
 
 
