@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 # %% auto #0
 __all__ = ['OHLC_FIELDS', 'SCALER_METHODS', 'forward_log_return', 'direction_label', 'excess_over_median', 'ohlc_targets',
-           'WindowDataset', 'make_windows', 'FeatureScaler']
+           'WindowDataset', 'make_windows', 'make_inference_windows', 'FeatureScaler']
 
 # %% ../nbs/01a_windows.ipynb #c003
 import numpy as np
@@ -89,6 +89,7 @@ class WindowDataset:
     seq_len: int  # input rows per sample (trading days)
     horizon: int = 1  # the target's forward horizon (trading days), for purging/embargo downstream
     n_dropped: int = 0  # candidate samples skipped for a non-finite input row or target
+    inference: bool = False  # True: built by `make_inference_windows` (no labels; for prediction only, never training)
 
     def __len__(self) -> int: return len(self.date_idx)
     @property
@@ -126,31 +127,26 @@ def _check_feature_frame(features: pd.DataFrame, what: str = "features") -> None
     if not isinstance(idx, pd.DatetimeIndex): raise DataError(f"{what} index must be a DatetimeIndex, got {type(idx).__name__}")
     if not idx.is_unique or not idx.is_monotonic_increasing: raise DataError(f"{what} dates must be unique and increasing")
 
-def make_windows(features: pd.DataFrame, target: pd.DataFrame, seq_len: int, *,
-                 stride: int = 1,  # keep every `stride`-th date t (thins overlapping windows)
-                 horizon: int = 1,  # the target's horizon in trading days (recorded for purging/embargo)
-                 dtype=np.float32,  # dtype of X and y
-                ) -> WindowDataset:
-    "Zero-copy windows: one X [dates, assets, features] array plus (date, asset) sample indices with finite inputs and target."
-    _check_feature_frame(features)
-    seq_len, stride, horizon = check_int("seq_len", seq_len, lo=1), check_int("stride", stride, lo=1), check_int("horizon", horizon, lo=1)
-    if not isinstance(target, pd.DataFrame) or (isinstance(target.columns, pd.MultiIndex) and target.columns.nlevels != 2):
-        raise DataError("target must be a wide dates x assets DataFrame (e.g. forward_log_return(close, h)) "
-                        "or a (field, asset) frame (e.g. ohlc_targets(market))")
+def _window_arrays(features: pd.DataFrame, target, seq_len: int, dtype):
+    """(X [dates, assets, features], y [dates, assets] or [dates, assets, K] (NaN without `target`), finite label
+    [dates, assets], row_ok [dates, assets] (all inputs finite), feature names, assets) of a (feature, asset) frame: the
+    shared arrays of `make_windows` and `make_inference_windows`. Refuses a feature that equals the target."""
     cols = features.columns.remove_unused_levels()
     feat_names = list(dict.fromkeys(cols.get_level_values(0)))
     assets = pd.Index(list(dict.fromkeys(cols.get_level_values(1))), name="asset")
     dates = features.index
     D, A, F = len(dates), len(assets), len(feat_names)
     if D < seq_len: raise DataError(f"{D} dates, fewer than seq_len={seq_len}")
-    multi = isinstance(target.columns, pd.MultiIndex)  # (field, asset) target: y [D, A, K]
-    t_assets = target.columns.get_level_values(1) if multi else target.columns
-    missing_assets = [a for a in assets if a not in t_assets]
-    if missing_assets: raise DataError(f"target has no column for asset(s) {missing_assets[:5]}")
-    if multi:
-        y = np.stack([target[f].reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
-                      for f in dict.fromkeys(target.columns.get_level_values(0))], axis=-1)
-    else: y = target.reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
+    if target is None: y = np.full((D, A), np.nan, dtype=dtype)
+    else:
+        multi = isinstance(target.columns, pd.MultiIndex)  # (field, asset) target: y [D, A, K]
+        t_assets = target.columns.get_level_values(1) if multi else target.columns
+        missing_assets = [a for a in assets if a not in t_assets]
+        if missing_assets: raise DataError(f"target has no column for asset(s) {missing_assets[:5]}")
+        if multi:
+            y = np.stack([target[f].reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
+                          for f in dict.fromkeys(target.columns.get_level_values(0))], axis=-1)
+        else: y = target.reindex(index=dates, columns=assets).to_numpy(dtype=dtype)
     X = np.empty((D, A, F), dtype=dtype)
     row_ok = np.ones((D, A), dtype=bool)
     code_f, code_a = cols.codes[0], cols.codes[1]
@@ -171,12 +167,29 @@ def make_windows(features: pd.DataFrame, target: pd.DataFrame, seq_len: int, *,
             raise DataError(f"feature {feat_names[f]!r} equals the target: targets look forward and must never be inputs")
         X[:, :, f] = block
         row_ok &= np.isfinite(block)
-    bad_cum = np.vstack([np.zeros((1, A), np.int64), np.cumsum(~row_ok, axis=0, dtype=np.int64)])
-    rows = np.arange(seq_len - 1, D, stride, dtype=np.int64)
-    n_bad = bad_cum[rows + 1] - bad_cum[rows + 1 - seq_len]  # non-finite input rows inside each window
-    ok = (n_bad == 0) & yfin[rows]
+    return X, y, yfin, row_ok, feat_names, assets
+
+def _complete_windows(row_ok: np.ndarray, rows: np.ndarray, seq_len: int) -> np.ndarray:
+    "bool [len(rows), assets]: the `seq_len` input rows ending at each of `rows` are all finite."
+    bad_cum = np.vstack([np.zeros((1, row_ok.shape[1]), np.int64), np.cumsum(~row_ok, axis=0, dtype=np.int64)])
+    return (bad_cum[rows + 1] - bad_cum[rows + 1 - seq_len]) == 0  # no non-finite input row inside the window
+
+def make_windows(features: pd.DataFrame, target: pd.DataFrame, seq_len: int, *,
+                 stride: int = 1,  # keep every `stride`-th date t (thins overlapping windows)
+                 horizon: int = 1,  # the target's horizon in trading days (recorded for purging/embargo)
+                 dtype=np.float32,  # dtype of X and y
+                ) -> WindowDataset:
+    "Zero-copy windows: one X [dates, assets, features] array plus (date, asset) sample indices with finite inputs and target."
+    _check_feature_frame(features)
+    seq_len, stride, horizon = check_int("seq_len", seq_len, lo=1), check_int("stride", stride, lo=1), check_int("horizon", horizon, lo=1)
+    if not isinstance(target, pd.DataFrame) or (isinstance(target.columns, pd.MultiIndex) and target.columns.nlevels != 2):
+        raise DataError("target must be a wide dates x assets DataFrame (e.g. forward_log_return(close, h)) "
+                        "or a (field, asset) frame (e.g. ohlc_targets(market))")
+    X, y, yfin, row_ok, feat_names, assets = _window_arrays(features, target, seq_len, dtype)
+    rows = np.arange(seq_len - 1, len(features.index), stride, dtype=np.int64)
+    ok = _complete_windows(row_ok, rows, seq_len) & yfin[rows]
     r, a = np.nonzero(ok)  # date-major order
-    return WindowDataset(X=X, y=y, date_idx=rows[r], asset_idx=a.astype(np.int64), dates=dates, assets=assets,
+    return WindowDataset(X=X, y=y, date_idx=rows[r], asset_idx=a.astype(np.int64), dates=features.index, assets=assets,
                          feature_names=feat_names, seq_len=seq_len, horizon=horizon, n_dropped=int(ok.size - ok.sum()))
 
 # %% ../nbs/01a_windows.ipynb #c021
@@ -238,6 +251,29 @@ def between(self: WindowDataset, start=None, end=None) -> WindowDataset:
     return self.subset(keep)
 
 # %% ../nbs/01a_windows.ipynb #c029
+def make_inference_windows(features: pd.DataFrame, seq_len: int, *,
+                           dates=None,  # the dates t to predict (any date-like list); None: every date with a full window
+                           horizon: int = 1,  # the horizon of the model's target (trading days), recorded for reference
+                           dtype=np.float32,  # dtype of X
+                          ) -> WindowDataset:
+    """Windows for prediction only: samples (t, asset) whose `seq_len` input rows are finite, whether or not the label
+    of t is known yet (the last dates of a history included); `y` is NaN (no label is read) and `inference` is True."""
+    seq_len, horizon = check_int("seq_len", seq_len, lo=1), check_int("horizon", horizon, lo=1)
+    X, y, _, row_ok, feat_names, assets = _window_arrays(features, None, seq_len, dtype)
+    rows = np.arange(seq_len - 1, len(features.index), dtype=np.int64)
+    if dates is not None:
+        want = features.index.get_indexer(pd.DatetimeIndex(pd.to_datetime(list(np.atleast_1d(dates)))))
+        if (want < 0).any(): raise DataError(f"{int((want < 0).sum())} of the inference dates are not in the feature frame's dates")
+        if (want < seq_len - 1).any():
+            raise DataError(f"an inference date has fewer than seq_len={seq_len} feature rows up to it")
+        rows = np.unique(want).astype(np.int64)
+    ok = _complete_windows(row_ok, rows, seq_len)
+    r, a = np.nonzero(ok)
+    return WindowDataset(X=X, y=y, date_idx=rows[r], asset_idx=a.astype(np.int64), dates=features.index, assets=assets,
+                         feature_names=feat_names, seq_len=seq_len, horizon=horizon, n_dropped=int(ok.size - ok.sum()),
+                         inference=True)
+
+# %% ../nbs/01a_windows.ipynb #c033
 SCALER_METHODS = ("standard", "robust")
 
 class FeatureScaler:
@@ -285,7 +321,7 @@ class FeatureScaler:
         self.center_, self.scale_, self.feature_names_ = c, np.maximum(s, self.eps), names
         return self
 
-# %% ../nbs/01a_windows.ipynb #c033
+# %% ../nbs/01a_windows.ipynb #c037
 @patch
 def _apply_cols(self: FeatureScaler, v, pos):
     out = (v - self.center_[pos]) / self.scale_[pos]

@@ -97,7 +97,7 @@ def test_parameters_cell_matches_study_config():
     exec("".join(cells[0]["source"]), ns)
     declared = {k: v for k, v in ns.items() if not k.startswith("__")}
     assert declared == asdict(StudyConfig())
-    cli = json.loads((ROOT / "nbs" / "07e_cli.ipynb").read_text())
+    cli = json.loads((ROOT / "nbs" / "07f_cli.ipynb").read_text())
     assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cli["cells"]) == 1
 
 def test_presets_resolve_and_quick_is_sp500():
