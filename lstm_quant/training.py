@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['ArrayWindows', 'LSTMRegressor', 'LSTMClassifier', 'TrainConfig', 'resolve_device', 'torch_threads', 'seed_everything',
-           'global_rng_preserved', 'progress_enabled', 'deterministic_mode', 'train_valid_split', 'gather_dates',
-           'set_dropout', 'input_weights', 'augment', 'FitResult', 'fit', 'predict', 'model_build_spec',
-           'save_checkpoint', 'load_checkpoint', 'Ensemble', 'bag_seeds', 'block_bootstrap_positions',
-           'bag_time_blocks', 'blend_weights', 'blend', 'StackingEnsemble', 'VAEMember', 'asset_subset',
-           'encoder_parameters', 'TransferResult', 'pretrain_finetune', 'BASELINES', 'lagged_matrix', 'Baseline',
-           'fit_baseline']
+__all__ = ['ArrayWindows', 'LSTMRegressor', 'LSTMClassifier', 'to_panel', 'recurrent_weights', 'TrainConfig', 'resolve_device',
+           'torch_threads', 'seed_everything', 'global_rng_preserved', 'progress_enabled', 'deterministic_mode',
+           'train_valid_split', 'gather_dates', 'set_dropout', 'input_weights', 'augment', 'FitResult', 'fit',
+           'predict', 'model_build_spec', 'save_checkpoint', 'load_checkpoint', 'Ensemble', 'bag_seeds',
+           'block_bootstrap_positions', 'bag_time_blocks', 'blend_weights', 'blend', 'StackingEnsemble', 'VAEMember',
+           'asset_subset', 'encoder_parameters', 'TransferResult', 'pretrain_finetune', 'BASELINES', 'lagged_matrix',
+           'Baseline', 'fit_baseline']
 
 # %% ../nbs/04d_training.ipynb #c003
 import numpy as np
@@ -27,8 +27,8 @@ from sklearn.utils.validation import check_is_fitted
 # %% ../nbs/04d_training.ipynb #c004
 from .core import ConfigError
 from .models import build_model
-from .batches import train_valid_split, gather_dates
-from .loop import (TrainConfig, resolve_device, torch_threads, seed_everything, global_rng_preserved,
+from .batches import train_valid_split, gather_dates, to_panel
+from .loop import (recurrent_weights, TrainConfig, resolve_device, torch_threads, seed_everything, global_rng_preserved,
                              progress_enabled, deterministic_mode, set_dropout,
                              input_weights, augment, FitResult, fit, predict, model_build_spec, save_checkpoint,
                              load_checkpoint)
@@ -38,7 +38,7 @@ from .ensembles import (Ensemble, bag_seeds, block_bootstrap_positions, bag_time
 from .baselines import (BASELINES, lagged_matrix, Baseline, fit_baseline)
 
 # %% ../nbs/04d_training.ipynb #c008
-_all_ = ["TrainConfig", "resolve_device", "torch_threads", "seed_everything", "global_rng_preserved",
+_all_ = ["to_panel", "recurrent_weights", "TrainConfig", "resolve_device", "torch_threads", "seed_everything", "global_rng_preserved",
          "progress_enabled", "deterministic_mode", "train_valid_split", "gather_dates", "set_dropout",
          "input_weights", "augment", "FitResult", "fit", "predict", "model_build_spec", "save_checkpoint",
          "load_checkpoint", "Ensemble", "bag_seeds", "block_bootstrap_positions", "bag_time_blocks", "blend_weights",
