@@ -263,11 +263,15 @@ _ASSET_COLS = ("asset", "ticker", "symbol")
 
 def _read_table(path: Path) -> pd.DataFrame:
     "The raw table of one CSV/Parquet file (a two-row `field, asset` CSV header gives MultiIndex columns)."
-    if path.suffix.lower() == ".csv":
-        head = pd.read_csv(path, nrows=2, header=None)
-        two_level = len(head) > 1 and isinstance(head.iloc[1, 0], str) and head.iloc[1, 0].strip().lower() in ("asset", "")
-        return pd.read_csv(path, header=[0, 1], index_col=0) if two_level else pd.read_csv(path)
-    return pd.read_parquet(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            head = pd.read_csv(path, nrows=2, header=None)
+            two_level = len(head) > 1 and isinstance(head.iloc[1, 0], str) and head.iloc[1, 0].strip().lower() in ("asset", "")
+            return pd.read_csv(path, header=[0, 1], index_col=0) if two_level else pd.read_csv(path)
+        return pd.read_parquet(path)
+    except pd.errors.EmptyDataError: raise DataError(f"{path.name}: the file is empty") from None
+    except (pd.errors.ParserError, OSError, ValueError) as e:  # a broken CSV, a file that is not Parquet
+        raise DataError(f"{path.name}: cannot be read as {path.suffix.lower().lstrip('.')} ({type(e).__name__}: {e})") from None
 
 def _check_row_order(raw: pd.DataFrame, name: str) -> None:
     "Refuse a long table whose dates go backwards within an asset, naming the asset and the dates."

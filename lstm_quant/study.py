@@ -266,12 +266,13 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
     past = market["close"].pct_change(fill_method=None)  # what a sizer may know at close t
     past.index.name, past.columns.name = "date", "asset"
     earned = earned_returns(market, c.fill)
+    last_earned = earned.dropna(how="all").index[-1]  # with fill='open' the last close has no next open
     out = {}
     for name, pred in signals.items():
         if name == "buy_and_hold": pos = buy_and_hold_positions(pred, past)
         else: pos = size_positions(pred, sizing_for(name, pred, c.sizing), past, c)
         span = earned.index[(earned.index >= pos.index[0]) & (earned.index <= pos.index[-1])]
-        span = span[span <= earned.dropna(how="all").index[-1]]  # with fill='open' the last close has no next open
+        span = span[span <= last_earned]
         pos = pos.reindex(span).ffill().fillna(0.0)  # a date without predictions keeps yesterday's book
         if regime is not None: pos = regime.apply(pos, rule=c.regime_rule)
         out[name] = backtest(pos, earned[pos.columns], cost_bps=c.cost_bps, slippage_bps=c.slippage_bps,

@@ -60,7 +60,7 @@ class StudyConfig:
     conv_channels: int = 32  # convolution width (cnn_bilstm_attn)
     kernel_size: int = 3  # convolution kernel, trading days (cnn_bilstm_attn)
     dropout: float = 0.0  # dropout probability (before the head, and between stacked layers unless rnn_dropout is set)
-    rnn_dropout: float = -1.0  # dropout between stacked recurrent layers only (n_layers >= 2); -1 for the same as dropout
+    rnn_dropout: float = -1.0  # dropout between stacked recurrent layers only (two or more layers); -1 for the same as dropout
     loss: str = "mse"  # training loss (`list_losses()`)
     epochs: int = 1  # most training epochs per refit (early stopping may end sooner)
     batch_size: int = 256  # samples per batch
@@ -171,7 +171,9 @@ def name_choices() -> dict[str, list[str]]:
 _FILE_CACHE: dict = {}
 
 def is_data_path(name: str) -> bool:
-    "True if a `dataset`/`exog` entry names a file or directory rather than a built-in (a path separator or a file suffix)."
+    """True if a `dataset`/`exog` entry names a file or directory rather than a built-in (a path separator, a file
+    suffix, or an existing directory); a built-in name or `sim` never is, whatever the working directory holds."""
+    if name in DATASETS or name == "sim": return False
     return "/" in name or "\\" in name or Path(name).suffix.lower() in (".csv", ".parquet", ".pq") or Path(name).is_dir()
 
 def read_study_file(path: str, *, kind: str = "market") -> pd.DataFrame:
