@@ -283,8 +283,9 @@ def _check_row_order(raw: pd.DataFrame, name: str) -> None:
                         f"{prev['date'].date()} (sort the file by asset and date)")
 
 # %% ../nbs/00_data.ipynb #c028
-def _long_to_market(raw: pd.DataFrame, name: str, date_col: str) -> pd.DataFrame:
-    "A long or wide-close table with a date column -> the (field, asset) frame, refusing duplicates and disorder."
+def _long_to_market(raw: pd.DataFrame, name: str, date_col: str, *, market_fields: bool = True) -> pd.DataFrame:
+    """A long or wide-close table with a date column -> the (field, asset) frame, refusing duplicates and disorder (and,
+    with `market_fields`, a column that is not a market field; an exogenous table has fields of its own)."""
     cols = {str(c).lower(): c for c in raw.columns}
     if date_col.lower() not in cols: raise DataError(f"{name}: no {date_col!r} column (columns: {list(raw.columns)})")
     raw = raw.rename(columns={cols[date_col.lower()]: "date"})
@@ -303,7 +304,7 @@ def _long_to_market(raw: pd.DataFrame, name: str, date_col: str) -> pd.DataFrame
         r = raw[dup].iloc[0]; raise DataError(f"{name}: duplicate row for asset {r['asset']} on {r['date'].date()}")
     _check_row_order(raw, name)
     fields = [c for c in raw.columns if c not in ("date", "asset")]
-    unknown = [f for f in fields if f not in FIELDS]
+    unknown = [f for f in fields if f not in FIELDS] if market_fields else []
     if unknown: raise DataError(f"{name}: unknown column(s) {unknown}; a market file holds date, asset and {list(FIELDS)}")
     frame = raw.pivot(index="date", columns="asset", values=fields)
     frame.columns = frame.columns.set_names(["field", "asset"])
@@ -335,7 +336,7 @@ def read_market_data(path: str | Path, *, date_col: str = "date", **validate_kw)
         if isinstance(raw.columns, pd.MultiIndex):  # wide, two-level header
             frame = raw.copy(); frame.index = pd.to_datetime(frame.index)
             frame.columns = frame.columns.set_names(["field", "asset"])
-        else: frame = _long_to_market(raw, path.name, date_col)
+        else: frame = _long_to_market(raw, path.name, date_col, market_fields=validate_kw.get("require_close", True))
     if not isinstance(frame.index, pd.DatetimeIndex) or frame.index.tz is None: frame.index = _date_index(frame.index)
     try: return validate_market_data(frame, **validate_kw)
     except DataError as e: raise DataError(f"{path.name}: {e}") from None
