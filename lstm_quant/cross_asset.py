@@ -11,8 +11,8 @@ import warnings
 
 # %% auto #0
 __all__ = ['market_return', 'rolling_market_stats', 'CorrelationSums', 'rolling_corr_matrices', 'average_correlation',
-           'refresh_rows', 'pca_absorption', 'rolling_pca', 'minimum_spanning_trees', 'mst_centrality_from_corr',
-           'mst_centrality']
+           'rolling_average_correlation', 'refresh_rows', 'pca_absorption', 'rolling_pca', 'minimum_spanning_trees',
+           'mst_centrality_from_corr', 'mst_centrality']
 
 # %% ../nbs/01c_cross_asset.ipynb #c003
 import numpy as np
@@ -65,37 +65,63 @@ def rolling_market_stats(returns: pd.DataFrame, market: pd.Series, window: int =
 
 # %% ../nbs/01c_cross_asset.ipynb #c013
 class CorrelationSums:
-    "Cumulative sums behind every trailing correlation matrix of a returns panel (built once, any window/rows after)."
+    "Trailing moments of a returns panel (cumulative sums of counts, r and r^2: O(dates x assets) memory) and the zero-filled returns, from which any trailing correlation matrix is built one at a time."
     def __init__(self, returns):
         v = np.asarray(returns, dtype=float)
-        ok = np.isfinite(v); x = np.where(ok, v, 0.0)
-        self.n_rows = len(v)
-        self.c_n, self.c_x, self.c_xx = (np.cumsum(a, axis=0) for a in (ok.astype(float), x, x * x))
-        self.c_xy = np.cumsum(x[:, :, None] * x[:, None, :], axis=0)
+        ok = np.isfinite(v); self.x = np.where(ok, v, 0.0)
+        self.n_rows, self.n_assets = v.shape
+        self.c_n, self.c_x, self.c_xx = (np.cumsum(a, axis=0) for a in (ok.astype(float), self.x, self.x * self.x))
 
     def _window(self, c: np.ndarray, window: int, rows: np.ndarray) -> np.ndarray:
         s = c[rows]; back = rows - window
         s[back >= 0] -= c[back[back >= 0]]
         return s
 
-    def matrices(self, window: int, rows=None) -> np.ndarray:
-        "Correlation matrices [len(rows), N, N] of the `window` rows ending at each of `rows` (NaN: no full window)."
+    def moments(self, window: int, rows) -> tuple[np.ndarray, np.ndarray]:
+        "Trailing mean and standard deviation (population) [len(rows), N] over the `window` rows ending at `rows` (all >= window-1); sd NaN for an asset without a full window."
+        rows = np.asarray(rows, dtype=np.int64)
+        n = self._window(self.c_n, window, rows); mu = self._window(self.c_x, window, rows) / window
+        var = self._window(self.c_xx, window, rows) / window - mu ** 2
+        return mu, np.sqrt(np.where((n >= window - 0.5) & (var > 0), var, np.nan))
+
+    def matrix(self, window: int, row: int) -> np.ndarray:
+        "Correlation matrix [N, N] of the `window` rows ending at `row` (all NaN: no full window yet; NaN row/column: that asset has none)."
         window = check_int("window", window, lo=3)
+        N = self.n_assets
+        if row < window - 1: return np.full((N, N), np.nan)
+        X = self.x[row - window + 1:row + 1]
+        mu, sd = (a[0] for a in self.moments(window, [row]))
+        cov = X.T @ X; cov /= window
+        cov -= mu[:, None] * mu[None, :]
+        cov /= sd[:, None]; cov /= sd[None, :]
+        return np.clip(cov, -1, 1, out=cov)
+
+    def matrices(self, window: int, rows=None) -> np.ndarray:
+        "Correlation matrices [len(rows), N, N] at `rows` (default all; NaN: no full window). Holds them all: for a few rows or a small panel."
         rows = np.arange(self.n_rows) if rows is None else np.asarray(rows, dtype=np.int64)
-        N = self.c_x.shape[1]
-        out = np.full((len(rows), N, N), np.nan)
-        ok = rows >= window - 1
-        r = rows[ok]
-        if not len(r): return out
-        n = self._window(self.c_n, window, r); mu = self._window(self.c_x, window, r) / window
-        var = self._window(self.c_xx, window, r) / window - mu ** 2
-        cov = self._window(self.c_xy, window, r); cov /= window
-        cov -= mu[:, :, None] * mu[:, None, :]
-        sd = np.sqrt(np.where((n >= window - 0.5) & (var > 0), var, np.nan))
-        cov /= sd[:, :, None]; cov /= sd[:, None, :]
-        np.clip(cov, -1, 1, out=cov)
-        out[ok] = cov
+        out = np.full((len(rows), self.n_assets, self.n_assets), np.nan)
+        for k, r in enumerate(rows): out[k] = self.matrix(window, int(r))
         return out
+
+    def row_sums(self, window: int) -> tuple[np.ndarray, np.ndarray]:
+        "Per row: each asset's sum of correlations with all valid assets (itself included) [D, N] and the number of valid assets [D], without any N x N matrix: O(window x N) per row."
+        window = check_int("window", window, lo=3)
+        D, N = self.x.shape
+        tot, nv = np.full((D, N), np.nan), np.zeros(D)
+        if D < window: return tot, nv
+        rows = np.arange(window - 1, D)
+        mu, sd = self.moments(window, rows)
+        valid = np.isfinite(sd)
+        a = np.where(valid, 1 / np.where(valid, sd, 1.0), 0.0)  # weights 1/sd of the valid assets: z = a * (r - mu)
+        V = np.lib.stride_tricks.sliding_window_view(self.x, window, axis=0)  # [D-window+1, N, window], a view
+        for s in range(0, len(rows), 64):  # blocks of rows bound the temporaries to 64 x window x N
+            b = slice(s, s + 64)
+            y = np.einsum("dnw,dn->dw", V[b], a[b])  # sum_j a_j r_j on each day of the window
+            g = np.einsum("dnw,dw->dn", V[b], y) / window
+            tot[rows[b]] = a[b] * (g - mu[b] * (mu[b] * a[b]).sum(1, keepdims=True))
+        nv[rows] = valid.sum(1)
+        tot[rows] = np.where(valid, tot[rows], np.nan)
+        return tot, nv
 
 def rolling_corr_matrices(returns, window: int = 60, *, rows=None) -> np.ndarray:
     "Trailing correlation matrices, float64 [n_rows, n_assets, n_assets] (at `rows`, default all); NaN for a pair without a full window of both."
@@ -109,6 +135,17 @@ def average_correlation(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     row = z.sum(2) - valid  # sum over the others (the diagonal is 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         avg = np.where(nv >= 2, (row.sum(1)) / (nv * (nv - 1)), np.nan)
+        per = np.where(valid & (nv >= 2)[:, None], row / (nv[:, None] - 1), np.nan)
+    return avg, per
+
+def rolling_average_correlation(returns, window: int = 60, *, sums: CorrelationSums | None = None) -> tuple[np.ndarray, np.ndarray]:
+    "Average pairwise correlation [D] and each asset's mean correlation with the others [D, N] over the trailing `window` rows, at every row, from the variance of the sum of standardised returns: no N x N matrix."
+    sums = sums or CorrelationSums(returns)
+    tot, nv = sums.row_sums(window)
+    valid = np.isfinite(tot)
+    row = np.where(valid, tot, 0.0) - valid  # sum over the others (an asset's correlation with itself is 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        avg = np.where(nv >= 2, row.sum(1) / (nv * (nv - 1)), np.nan)
         per = np.where(valid & (nv >= 2)[:, None], row / (nv[:, None] - 1), np.nan)
     return avg, per
 
@@ -130,7 +167,7 @@ def _hold(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
 def pca_absorption(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Absorption ratio lambda_1 / n_valid [R] and first-PC loadings [R, N] (sign: sum > 0) of correlation matrices [R, N, N]."
     R, N, _ = rho.shape
-    valid = np.isfinite(np.diagonal(rho, axis1=1, axis2=2)) & np.isfinite(rho).all(axis=2)
+    valid = np.isfinite(np.diagonal(rho, axis1=1, axis2=2))
     # an asset without a full window becomes an isolated unit-variance block: eigenvalue 1, loading 0 on PC1
     pair_ok = valid[:, :, None] & valid[:, None, :]
     m = np.where(pair_ok, np.nan_to_num(rho), np.eye(N))
@@ -141,11 +178,47 @@ def pca_absorption(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ar = np.where(nv >= 2, w[:, -1] / np.maximum(nv, 1), np.nan)
     return ar, np.where(valid & (nv >= 2)[:, None], pc1, np.nan)
 
+def _top_eigenpair(matvec, n: int, v0: np.ndarray, *, tol: float = 1e-14, max_iter: int = 2000):
+    "Largest eigenvalue and unit eigenvector of a symmetric PSD operator by power iteration from v0; None if not converged to `tol` (vector change) in `max_iter` steps."
+    v = v0 / np.linalg.norm(v0)
+    for _ in range(max_iter):
+        u = matvec(v); lam = np.linalg.norm(u)
+        if not lam > 0: return None
+        u /= lam
+        if np.linalg.norm(u - v) < tol: return float(u @ matvec(u)), u
+        v = u
+    return None
+
 def rolling_pca(returns, window: int = 252, *, every: int = 5, sums: CorrelationSums | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "Absorption ratio [D] and first-PC loadings [D, N] of the trailing `window`-day correlation matrix, refreshed every `every` rows and held."
+    """Absorption ratio [D] and first-PC loadings [D, N] of the trailing `window`-day correlation matrix, refreshed every `every` rows and held.
+
+    Matrix-free: power iteration with C v = a (X'X (a v) / w - mu (mu . a v)) on the window's returns X (O(window x N) per step,
+    warm-started from the previous refresh), an N x N eigen-decomposition only where it does not converge."""
     sums = sums or CorrelationSums(returns)
+    window = check_int("window", window, lo=3)
     rows, pos = refresh_rows(sums.n_rows, every)
-    ar, load = pca_absorption(sums.matrices(window, rows))
+    N = sums.n_assets
+    ar, load = np.full(len(rows), np.nan), np.full((len(rows), N), np.nan)
+    prev = None
+    for k, r in enumerate(rows):
+        if r < window - 1: continue
+        mu, sd = (a[0] for a in sums.moments(window, [r]))
+        valid = np.isfinite(sd); nv = int(valid.sum())
+        if nv < 2: continue
+        a = np.where(valid, 1 / np.where(valid, sd, 1.0), 0.0)
+        X = sums.x[r - window + 1:r + 1]
+        # an asset without a full window is an isolated unit-variance block: eigenvalue 1, loading 0 on PC1
+        mv = lambda v: a * (X.T @ (X @ (a * v)) / window - mu * (mu @ (a * v))) + np.where(valid, 0.0, v)
+        v0 = np.where(valid, 1.0, 0.0) if prev is None else np.where(valid & (prev != 0), prev, np.where(valid, N ** -0.5, 0.0))
+        got = _top_eigenpair(mv, N, v0)
+        if got is None:
+            a_, l_ = pca_absorption(sums.matrix(window, int(r))[None])
+            ar[k], load[k] = a_[0], l_[0]
+        else:
+            lam, v = got
+            v = -v if v.sum() < 0 else v
+            ar[k], load[k] = lam / nv, np.where(valid, v, np.nan)
+        prev = np.nan_to_num(load[k])
     return _hold(ar, pos), _hold(load, pos)
 
 # %% ../nbs/01c_cross_asset.ipynb #c019
@@ -172,10 +245,104 @@ def minimum_spanning_trees(dist: np.ndarray, valid: np.ndarray) -> np.ndarray:
         best[ra, ja] = np.inf
     return parent
 
+def _prim(d: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Prim's algorithm on one distance matrix [N, N] over the `valid` nodes (same choices as `minimum_spanning_trees`): parent [N] (-1: root/invalid) and the nodes in the order they joined."
+    N = len(d)
+    start = int(valid.argmax())
+    in_tree = ~valid; in_tree[start] = True
+    best = np.where(valid, d[start], np.inf); best[in_tree] = np.inf
+    parent_now = np.full(N, start, np.int64)
+    parent = np.full(N, -1, np.int64)
+    order = [start] if valid.any() else []
+    for _ in range(N - 1):
+        j = int(best.argmin())
+        if not np.isfinite(best[j]): break
+        parent[j] = parent_now[j]; in_tree[j] = True; order.append(j)
+        nd = np.where(valid, d[j], np.inf)
+        upd = (nd < best) & ~in_tree
+        best[upd] = nd[upd]; parent_now[upd] = j
+        best[j] = np.inf
+    return parent, np.asarray(order, np.int64)
+
+def _tree_distance_sums(parent: np.ndarray, order: np.ndarray, w: np.ndarray) -> np.ndarray:
+    "Sum of tree distances from each node to all nodes of its tree [N], in O(N): subtree sizes and sums bottom-up, then re-rooting top-down (w[c]: length of the edge c - parent[c])."
+    N = len(parent)
+    size, down, tot = np.ones(N), np.zeros(N), np.zeros(N)
+    ch = [int(c) for c in order[1:]]
+    for c in reversed(ch):
+        p = parent[c]; size[p] += size[c]; down[p] += down[c] + w[c] * size[c]
+    if len(order): tot[order[0]] = down[order[0]]
+    n = float(len(order))
+    for c in ch: tot[c] = tot[parent[c]] + w[c] * (n - 2 * size[c])
+    return tot
+
+def _mst_one(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Degree/(n-1) and closeness (n-1)/sum of tree distances [N] in the MST of one correlation matrix [N, N]."
+    N = len(rho)
+    valid = np.isfinite(np.diagonal(rho))
+    nv = int(valid.sum())
+    dist = np.sqrt(np.clip(2 * (1 - np.nan_to_num(rho)), 0, None))
+    parent, order = _prim(dist, valid)
+    child = parent >= 0
+    deg = child.astype(float) + np.bincount(parent[child], minlength=N)
+    w = np.zeros(N); w[child] = dist[np.flatnonzero(child), parent[child]]
+    tot = _tree_distance_sums(parent, order, w)
+    if nv < 3: return np.full(N, np.nan), np.full(N, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(valid, deg / (nv - 1), np.nan), np.where(valid, (nv - 1) / tot, np.nan)
+
 def mst_centrality_from_corr(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "Degree/(n-1) and closeness (n-1)/sum of tree distances [R, N] in the MST of d = sqrt(2(1 - rho)) for matrices [R, N, N]."
+    "Degree/(n-1) and closeness (n-1)/sum of tree distances [R, N] in the MST of d = sqrt(2(1 - rho)) for matrices [R, N, N] (NaN row/column: an asset left out)."
+    out = [_mst_one(m) for m in rho]
+    return np.array([o[0] for o in out]).reshape(rho.shape[:2]), np.array([o[1] for o in out]).reshape(rho.shape[:2])
+
+def mst_centrality(returns, window: int = 252, *, every: int = 21, sums: CorrelationSums | None = None) -> tuple[np.ndarray, np.ndarray]:
+    "MST degree and closeness centrality [D, N] on the trailing `window`-day correlations, refreshed every `every` rows and held: one N x N matrix at a time, Prim's O(N^2) and tree distances O(N) per refresh."
+    sums = sums or CorrelationSums(returns)
+    rows, pos = refresh_rows(sums.n_rows, every)
+    N = sums.n_assets
+    deg, clo = np.full((len(rows), N), np.nan), np.full((len(rows), N), np.nan)
+    for k, r in enumerate(rows):
+        if r >= window - 1: deg[k], clo[k] = _mst_one(sums.matrix(window, int(r)))
+    return _hold(deg, pos), _hold(clo, pos)
+
+# %% ../nbs/01c_cross_asset.ipynb #c022
+class _ReferenceCorrelationSums:
+    "The former implementation, kept to check the new one: cumulative sums of every outer product r_t r_t' (a dates x N x N tensor)."
+    def __init__(self, returns):
+        v = np.asarray(returns, dtype=float)
+        ok = np.isfinite(v); x = np.where(ok, v, 0.0)
+        self.n_rows = len(v)
+        self.c_n, self.c_x, self.c_xx = (np.cumsum(a, axis=0) for a in (ok.astype(float), x, x * x))
+        self.c_xy = np.cumsum(x[:, :, None] * x[:, None, :], axis=0)
+
+    def _window(self, c: np.ndarray, window: int, rows: np.ndarray) -> np.ndarray:
+        s = c[rows]; back = rows - window
+        s[back >= 0] -= c[back[back >= 0]]
+        return s
+
+    def matrices(self, window: int, rows=None) -> np.ndarray:
+        window = check_int("window", window, lo=3)
+        rows = np.arange(self.n_rows) if rows is None else np.asarray(rows, dtype=np.int64)
+        N = self.c_x.shape[1]
+        out = np.full((len(rows), N, N), np.nan)
+        ok = rows >= window - 1
+        r = rows[ok]
+        if not len(r): return out
+        n = self._window(self.c_n, window, r); mu = self._window(self.c_x, window, r) / window
+        var = self._window(self.c_xx, window, r) / window - mu ** 2
+        cov = self._window(self.c_xy, window, r); cov /= window
+        cov -= mu[:, :, None] * mu[:, None, :]
+        sd = np.sqrt(np.where((n >= window - 0.5) & (var > 0), var, np.nan))
+        cov /= sd[:, :, None]; cov /= sd[:, None, :]
+        np.clip(cov, -1, 1, out=cov)
+        out[ok] = cov
+        return out
+
+def _reference_mst_centrality_from_corr(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "The former MST centrality: batched Prim, then all-pairs tree distances by a batched Floyd-Warshall (O(R N^3))."
     R, N, _ = rho.shape
-    valid = np.isfinite(np.diagonal(rho, axis1=1, axis2=2)) & np.isfinite(rho).all(axis=2)
+    valid = np.isfinite(np.diagonal(rho, axis1=1, axis2=2))
     nv = valid.sum(1)
     dist = np.sqrt(np.clip(2 * (1 - np.nan_to_num(rho)), 0, None))
     parent = minimum_spanning_trees(dist, valid)
@@ -183,7 +350,6 @@ def mst_centrality_from_corr(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     child = parent >= 0
     deg = child.astype(float)
     np.add.at(deg, (np.broadcast_to(ar, parent.shape)[child], parent[child]), 1.0)
-    # all-pairs distances along the tree (batched Floyd-Warshall on N nodes)
     T = np.full((R, N, N), np.inf); T[:, np.arange(N), np.arange(N)] = 0.0
     rr, cc = np.nonzero(child)
     w = dist[rr, cc, parent[rr, cc]]
@@ -195,9 +361,23 @@ def mst_centrality_from_corr(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         clo = np.where(ok, (nv[:, None] - 1) / tot, np.nan)
     return np.where(ok, deg / np.maximum(nv[:, None] - 1, 1), np.nan), clo
 
-def mst_centrality(returns, window: int = 252, *, every: int = 21, sums: CorrelationSums | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "MST degree and closeness centrality [D, N] on the trailing `window`-day correlations, refreshed every `every` rows and held."
-    sums = sums or CorrelationSums(returns)
-    rows, pos = refresh_rows(sums.n_rows, every)
-    deg, clo = mst_centrality_from_corr(sums.matrices(window, rows))
-    return _hold(deg, pos), _hold(clo, pos)
+def _reference_cross_asset(returns, *, avg_window: int = 60, pca_window: int = 252, pca_every: int = 5,
+                           mst_window: int = 252, mst_every: int = 21) -> dict:
+    "The former cross-asset matrix features from the dates x N x N tensor: avg/per-asset correlation, PCA absorption/loadings (batched eigh), MST degree/closeness."
+    sums = _ReferenceCorrelationSums(returns)
+    avg, per = average_correlation(sums.matrices(avg_window))
+    rows, pos = refresh_rows(sums.n_rows, pca_every)
+    ar, load = pca_absorption(sums.matrices(pca_window, rows))
+    rows_m, pos_m = refresh_rows(sums.n_rows, mst_every)
+    deg, clo = _reference_mst_centrality_from_corr(sums.matrices(mst_window, rows_m))
+    return dict(avg_corr=avg, asset_corr=per, pca_absorption=_hold(ar, pos), pca_loading=_hold(load, pos),
+                mst_degree=_hold(deg, pos_m), mst_closeness=_hold(clo, pos_m))
+
+def _cross_asset(returns, *, avg_window: int = 60, pca_window: int = 252, pca_every: int = 5,
+                 mst_window: int = 252, mst_every: int = 21) -> dict:
+    "The same features as `_reference_cross_asset`, by the bounded-memory functions of this chapter."
+    sums = CorrelationSums(returns)
+    avg, per = rolling_average_correlation(None, avg_window, sums=sums)
+    ar, load = rolling_pca(None, pca_window, every=pca_every, sums=sums)
+    deg, clo = mst_centrality(None, mst_window, every=mst_every, sums=sums)
+    return dict(avg_corr=avg, asset_corr=per, pca_absorption=ar, pca_loading=load, mst_degree=deg, mst_closeness=clo)

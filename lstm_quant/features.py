@@ -38,7 +38,7 @@ from .indicators import (
     realised_vol, robust_zscore, rolling_zscore, rsi, stochastic, timeframe_features, true_range)
 from .cross_asset import (
     CorrelationSums, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
-    pca_absorption, refresh_rows, rolling_corr_matrices, rolling_market_stats, rolling_pca)
+    pca_absorption, refresh_rows, rolling_corr_matrices, rolling_average_correlation, rolling_market_stats, rolling_pca)
 from .calendar import _flat_series, asof_align, asof_join, calendar_features, simulate_exog
 
 # %% ../nbs/01e_features.ipynb #c005
@@ -359,7 +359,7 @@ def _f_beta(ctx): return {f"beta_{w}": ctx.market_stats(w)[1] for w in ctx.spec.
                   description="average pairwise correlation (same for all assets) and each asset's mean correlation with the others")
 def _f_avg_corr(ctx):
     w = ctx.spec.avg_corr_window
-    avg, per = average_correlation(ctx.corr_sums().matrices(w))
+    avg, per = rolling_average_correlation(None, w, sums=ctx.corr_sums())  # O(window x assets) per date, no N x N tensor
     return {f"avg_corr_{w}": avg, f"asset_corr_{w}": per}
 
 @register_feature("pca", "cross_asset", outputs=lambda s: [f"pca_absorption_{s.pca_window}", f"pca_loading_{s.pca_window}"],

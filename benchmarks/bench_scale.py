@@ -1,0 +1,119 @@
+"""Benchmark of the pipeline's cost as the universe grows (issue 13).
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 20,100,505] [--no-study] [--json output/bench_scale.json]
+
+On the real S&P 500 panel (`../shared/data/sp500_daily_ohlcv_2013_2018.parquet`, 505 stocks x 1,259 dates; skipped
+cleanly when absent), at each size (the first n tickers in alphabetical order):
+1. build_features with the default spec: wall and CPU seconds, peak RSS of the process (VmHWM) above its size once
+   the panel is loaded, and the output frame's size;
+2. a quick-sized one-seed study (`run_study`, preset quick with the windows shortened to fit 5 years: 2 folds, 1 seed)
+   on the same tickers: wall seconds and peak RSS;
+3. at 100 assets, the cross-asset matrix features old (`_reference_cross_asset`: dates x N x N tensor) vs new
+   (`_cross_asset`) side by side: time and peak RSS.
+Every measurement runs in its own subprocess, one thread (OMP/MKL/torch), so each peak is its own. Ratios between
+sizes show how cost grows with the universe. Machine load matters for wall times: the load average is printed.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PANEL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "sp500_daily_ohlcv_2013_2018.parquet"
+ENV = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+
+
+def _rss_mb(field="VmHWM"):
+    for line in open("/proc/self/status"):
+        if line.startswith(field): return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f: f.write("5")  # VmHWM := current RSS
+    except OSError: pass
+
+
+def _panel(n):
+    import pandas as pd
+    df = pd.read_parquet(PANEL)
+    wide = df.pivot(index="date", columns="asset")[["open", "high", "low", "close", "volume"]]
+    wide.columns = wide.columns.set_names(["field", "asset"])
+    assets = sorted(wide.columns.unique("asset"))[:n]
+    return wide.loc[:, wide.columns.get_level_values("asset").isin(assets)], assets
+
+
+def child(task, n):
+    "One measurement in this process: prints one JSON line."
+    import numpy as np
+    from lstm_quant.features import build_features
+    from lstm_quant.cross_asset import _cross_asset, _reference_cross_asset
+    data, assets = _panel(n)
+    _reset_peak(); base = _rss_mb("VmRSS")
+    w, c = time.perf_counter(), time.process_time()
+    out = {}
+    if task == "features":
+        f = build_features(data)
+        out = dict(shape=list(f.shape), frame_mb=f.memory_usage(index=False).sum() / 1e6,
+                   slowest={k: round(v, 3) for k, v in sorted(f.attrs["timings"].items(), key=lambda kv: -kv[1])[:4]})
+    elif task in ("cross_new", "cross_old"):
+        r = np.log(data["close"]).diff().to_numpy()
+        res = (_cross_asset if task == "cross_new" else _reference_cross_asset)(r)
+        out = dict(frame_mb=sum(v.nbytes for v in res.values()) / 1e6)
+    elif task == "study":
+        import torch; torch.set_num_threads(1)
+        from lstm_quant.study import run_study
+        from lstm_quant.study_config import resolve_params
+        p = resolve_params("quick", dict(dataset=str(PANEL), assets=",".join(assets), start="2013-01-01", end="2018-12-31",
+                                         n_seeds=1, train_days=504, valid_days=63, test_days=126, n_folds=2, epochs=2,
+                                         warm_start_epochs=1, top_k=min(5, n // 4), baselines="momentum,ridge,lightgbm"))
+        res = run_study(p, output_dir=f"/tmp/bench_scale_study_{n}", echo=lambda *a, **k: None)
+        out = dict(ok=res is not None)
+    out.update(task=task, assets=n, wall_s=time.perf_counter() - w, cpu_s=time.process_time() - c,
+               peak_above_mb=_rss_mb() - base, peak_mb=_rss_mb())
+    print(json.dumps(out))
+
+
+def run(task, n):
+    p = subprocess.run([sys.executable, __file__, "--child", task, str(n)], env=ENV, capture_output=True, text=True)
+    if p.returncode: return dict(task=task, assets=n, error=p.stderr.strip().splitlines()[-1] if p.stderr else f"rc {p.returncode}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="20,100,505"); ap.add_argument("--no-study", action="store_true")
+    ap.add_argument("--json", default=None); ap.add_argument("--child", nargs=2, default=None)
+    a = ap.parse_args()
+    if a.child: return child(a.child[0], int(a.child[1]))
+    if not PANEL.exists():
+        print(f"skipped: the real panel is not at {PANEL} (it is never copied into the project)"); return
+    print(f"load average {os.getloadavg()}")
+    sizes = [int(s) for s in a.sizes.split(",")]
+    rows = []
+    for task in ["features"] + ([] if a.no_study else ["study"]):
+        res = [run(task, n) for n in sizes]; rows += res
+        print(f"\n{task}: {'assets':>6} {'wall s':>8} {'cpu s':>8} {'peak+ MB':>9} {'frame MB':>9}")
+        for r in res:
+            print(f"{'':{len(task)}}  {r['assets']:>6} " + (f"{r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r['peak_above_mb']:9.0f} "
+                  f"{r.get('frame_mb', float('nan')):9.0f}" if "error" not in r else r["error"]))
+        ok = [r for r in res if "error" not in r]
+        for x, y in zip(ok, ok[1:]):
+            print(f"  {y['assets']}/{x['assets']} assets (x{y['assets'] / x['assets']:.1f}): time x{y['cpu_s'] / x['cpu_s']:.1f}, "
+                  f"peak x{max(y['peak_above_mb'], 1) / max(x['peak_above_mb'], 1):.1f}")
+    n_side = 100
+    old, new = run("cross_old", n_side), run("cross_new", n_side)
+    rows += [old, new]
+    print(f"\ncross-asset matrix features at {n_side} assets: old {old.get('cpu_s', float('nan')):.2f} s / "
+          f"{old.get('peak_above_mb', float('nan')):.0f} MB, new {new.get('cpu_s', float('nan')):.2f} s / "
+          f"{new.get('peak_above_mb', float('nan')):.0f} MB: time x{old.get('cpu_s', 0) / max(new.get('cpu_s', 1e-9), 1e-9):.1f}, "
+          f"memory x{old.get('peak_above_mb', 0) / max(new.get('peak_above_mb', 1), 1):.1f}")
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
