@@ -8,6 +8,7 @@ Docs: https://example.invalid/lstm_quant/validation.html.md"""
 
 # %% ../nbs/05d_validation.ipynb #c003
 from __future__ import annotations
+import copy
 import hashlib
 import json
 import math
@@ -17,17 +18,18 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'BASELINES', 'config_hash', 'signal_returns', 'equal_weight_returns', 'buy_and_hold_returns',
-           'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'run_walk_forward', 'ModelComparison',
-           'compare_models', 'Split', 'walk_forward_splits', 'splits_table', 'check_splits', 'plot_splits', 'daily_ic',
-           'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year', 'per_asset_metrics', 'plot_ic',
-           'EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio', 'expected_max_sharpe',
-           'deflated_sharpe_ratio', 'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set', 'block_bootstrap_ci',
-           'ic_confidence_interval', 'TrialLog']
+__all__ = ['BENCHMARKS', 'BASELINES', 'config_hash', 'ENSEMBLES', 'BLEND_METHODS', 'signal_returns', 'equal_weight_returns',
+           'buy_and_hold_returns', 'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'run_walk_forward',
+           'ModelComparison', 'compare_models', 'Split', 'walk_forward_splits', 'splits_table', 'check_splits',
+           'plot_splits', 'daily_ic', 'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year',
+           'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio',
+           'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set',
+           'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
 
 # %% ../nbs/05d_validation.ipynb #c004
 import numpy as np
 import pandas as pd
+from sklearn.linear_model import LogisticRegression
 
 # %% ../nbs/05d_validation.ipynb #c005
 import torch
@@ -37,7 +39,7 @@ from .core import (DataError, ConfigError, PERIODS_PER_YEAR, TMP_PREFIX, check_i
                              write_bytes_atomic, write_text_atomic)
 from .data import validate_market_data
 from .features import FeatureScaler, FeatureSpec, build_features, forward_log_return, make_windows
-from .models import build_model
+from .models import MODELS, build_model
 from .training import TrainConfig, fit, predict, fit_baseline, BASELINES as TRAINING_BASELINES
 from .splits import Split, walk_forward_splits, splits_table, check_splits, plot_splits
 from .ic import (daily_ic, newey_west_lags, hac_mean_test, ic_summary, ic_by_year, per_asset_metrics, plot_ic,
@@ -45,6 +47,8 @@ from .ic import (daily_ic, newey_west_lags, hac_mean_test, ic_summary, ic_by_yea
 from .significance import (EULER_GAMMA, sharpe_moments, probabilistic_sharpe_ratio, expected_max_sharpe,
                                      deflated_sharpe_ratio, SPAResult, spa_test, MCSResult, model_confidence_set,
                                      block_bootstrap_ci, ic_confidence_interval, TrialLog)
+from .ensembles import (block_bootstrap_positions, blend_weights, blend, StackingEnsemble, asset_subset,
+                                  encoder_parameters)
 
 # %% ../nbs/05d_validation.ipynb #c007
 # the room's public names, importable from here as before the room was split into splits, ic and significance
@@ -110,15 +114,19 @@ def _parquet_roundtrip(pred: pd.DataFrame) -> tuple[pd.DataFrame, bytes]:
     data = buf.getvalue()
     return pd.read_parquet(io.BytesIO(data)), data
 
+def _baseline_model(name: str, train, valid, *, seed: int, n_lags: int = 5, **kw):
+    "Fitted baseline `name` of `lstm_quant.training.fit_baseline` (sign rules on `ret_1d` when the features have it)."
+    if name in ("momentum", "reversal") and "feature" not in kw and "ret_1d" in list(train.feature_names):
+        kw = {**kw, "feature": "ret_1d"}
+    return fit_baseline(name, train, valid if valid is not None and len(valid) else None,
+                        lags=min(n_lags, train.seq_len), seed=seed, **kw)
+
 def _fit_baseline(name: str, train, valid, test, *, fold: int, seed: int, n_lags: int = 5, **kw) -> tuple[pd.DataFrame, dict]:
     """Baseline `name` fitted on train (LightGBM early-stops on valid, ridge picks its penalty on valid) and predicting
     test, via `lstm_quant.training.fit_baseline`; a benchmark portfolio (`BENCHMARKS`) is a constant prediction of 1."""
     if name in BENCHMARKS: pred, summ = np.ones(len(test)), {}
     else:
-        if name in ("momentum", "reversal") and "feature" not in kw and "ret_1d" in list(train.feature_names):
-            kw = {**kw, "feature": "ret_1d"}
-        b = fit_baseline(name, train, valid if valid is not None and len(valid) else None,
-                         lags=min(n_lags, train.seq_len), seed=seed, **kw)
+        b = _baseline_model(name, train, valid, seed=seed, n_lags=n_lags, **kw)
         pred = b.predict(test)["prediction"].to_numpy()
         est = b.estimator
         summ = {"best_iteration": int(est.best_iteration_)} if name == "lightgbm" and getattr(est, "best_iteration_", None) else {}
@@ -187,6 +195,9 @@ class WalkForwardResult:
     key: str = ""  # hash of the configuration (the cache folder is wf-<key>)
     cache_path: Path | None = None
     splits: list = field(default_factory=list)  # the Splits that were run (plot them with plot_splits)
+    # (date, asset) rows of every fold's VALIDATION window, predicted by that fold's final model(s): the columns of
+    # `predictions` (+ `fold`); consecutive folds' windows can overlap, so the index is not unique across folds
+    valid_predictions: pd.DataFrame | None = None
 
     def all_predictions(self) -> dict[str, pd.DataFrame]:
         "'model' and every baseline: name -> predictions."
@@ -227,6 +238,42 @@ def _as_train_config(train) -> TrainConfig:
     raise ConfigError(f"train must be a TrainConfig, a dict of its fields or None, got {type(train).__name__}")
 
 # %% ../nbs/05d_validation.ipynb #c021
+ENSEMBLES = ("none", "time_blocks", "blend", "stack")  # WalkForwardConfig.ensemble
+BLEND_METHODS = ("ic", "inverse_mse", "equal")  # WalkForwardConfig.blend_method (ensembles.blend_weights)
+# settings entered in the fold-cache key only when they differ from their defaults (so default runs share old caches)
+_TECHNIQUE_KEYS = ("ensemble", "members", "n_members", "block_days", "blend_method", "transfer", "freeze_encoder",
+                   "calibrate_p_up")
+
+def _member_labels(members) -> list[str]:
+    "A name per blend/stack member: its model or baseline name, numbered when it repeats ('lstm', 'lstm_1', ...)."
+    labels = []
+    for m in members:
+        base = m if isinstance(m, str) else str(m.get("name", "lstm"))
+        label, k = base, 0
+        while label in labels: k += 1; label = f"{base}_{k}"
+        labels.append(label)
+    return labels
+
+def _check_ensemble(cfg) -> None:
+    "Refuse a bad ensemble / transfer / calibration setting of a WalkForwardConfig, naming the valid choices."
+    check_choice("ensemble", cfg.ensemble, ENSEMBLES); check_choice("blend_method", cfg.blend_method, BLEND_METHODS)
+    check_int("n_members", cfg.n_members, lo=1); check_int("block_days", cfg.block_days, lo=1)
+    check_int("min_test_samples", cfg.min_test_samples, lo=0)
+    cfg.members = (cfg.members,) if isinstance(cfg.members, (str, dict)) else tuple(cfg.members)
+    for m in cfg.members:
+        if isinstance(m, str): check_choice("ensemble member", m, list(MODELS) + list(TRAINING_BASELINES))
+        elif isinstance(m, dict): check_choice("ensemble member model", m.get("name", "lstm"), list(MODELS))
+        else: raise ConfigError(f"an ensemble member must be a model or baseline name or a dict(name=...), got {type(m).__name__}")
+    if cfg.ensemble in ("blend", "stack") and len(cfg.members) < 2:
+        raise ConfigError(f"ensemble={cfg.ensemble!r} needs members= with at least 2 models or baselines, got {len(cfg.members)}")
+    if cfg.members and cfg.ensemble not in ("blend", "stack"):
+        raise ConfigError(f"members= is used by ensemble='blend' or 'stack', not ensemble={cfg.ensemble!r}")
+    if cfg.transfer and cfg.ensemble != "none": raise ConfigError("transfer=True runs with ensemble='none' only")
+    if cfg.freeze_encoder and not cfg.transfer: raise ConfigError("freeze_encoder=True needs transfer=True")
+    if cfg.calibrate_p_up and cfg.ensemble in ("blend", "stack"):
+        raise ConfigError("calibrate_p_up needs a p_up column: ensemble='none' or 'time_blocks' (blend/stack keep only `prediction`)")
+
+# %% ../nbs/05d_validation.ipynb #c022
 @dataclass
 class WalkForwardConfig:
     "Everything `run_walk_forward` needs besides the market data; checked when it is built."
@@ -249,6 +296,15 @@ class WalkForwardConfig:
     max_folds: int | None = None  # keep only the last `max_folds` splits (quick runs)
     on_fold_end: object = None  # callback(fold, row) after each fold: progress bars, tests
     verbose: bool = False  # print one line per fold
+    ensemble: str = "none"  # none: one model per fold | time_blocks | blend | stack (see ENSEMBLES)
+    members: tuple = ()  # blend/stack: >= 2 models (MODELS name or dict(name=..., **settings)) and/or fitted baselines
+    n_members: int = 5  # time_blocks: members, each trained on its own block-bootstrap resample of the train dates
+    block_days: int = 20  # time_blocks: length of a bootstrap block (trading days)
+    blend_method: str = "ic"  # blend: weights from validation predictions, 'ic', 'inverse_mse' or 'equal'
+    transfer: bool = False  # pre-train on every asset's train samples, fine-tune one copy per asset (lr / 3)
+    freeze_encoder: bool = False  # transfer: fine-tune the output head only
+    calibrate_p_up: bool = False  # Platt-calibrate `p_up` on the fold's validation window (raw kept as `p_up_raw`)
+    min_test_samples: int = 0  # a fold with fewer test samples is flagged `thin` in `folds` (0: never)
 
     def __post_init__(self):
         self.baselines = (self.baselines,) if isinstance(self.baselines, str) else tuple(self.baselines)
@@ -262,8 +318,9 @@ class WalkForwardConfig:
         _as_train_config(self.train)  # a bad training setting is refused here, not after the features are built
         if not (isinstance(self.model, (str, dict)) or callable(self.model)):
             raise ConfigError(f"model must be a build_model name, a dict(name=..., **settings) or a callable, got {type(self.model).__name__}")
+        _check_ensemble(self)
 
-# %% ../nbs/05d_validation.ipynb #c022
+# %% ../nbs/05d_validation.ipynb #c023
 def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> WalkForwardConfig:
     "`config` (or the defaults) with the keyword `overrides` applied; an unknown keyword is refused, naming the valid ones."
     names = [f.name for f in fields(WalkForwardConfig)]
@@ -273,7 +330,7 @@ def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> W
         raise ConfigError(f"config must be a WalkForwardConfig or None, got {type(config).__name__}")
     return replace(config, **overrides) if overrides else config
 
-# %% ../nbs/05d_validation.ipynb #c028
+# %% ../nbs/05d_validation.ipynb #c029
 def _build(model, n_features: int, seq_len: int, seed: int):
     "A fresh torch model from a name, a dict(name=..., **kwargs) or a callable(n_features) -> nn.Module."
     if callable(model) and not isinstance(model, (str, dict)):
@@ -305,7 +362,7 @@ def _windows(data: pd.DataFrame, cfg: WalkForwardConfig):
     if len(ds) == 0: raise DataError("no window has finite features and target: check the feature warm-up and seq_len")
     return feats, target, ds
 
-# %% ../nbs/05d_validation.ipynb #c029
+# %% ../nbs/05d_validation.ipynb #c030
 def _fold_splits(ds, cfg: WalkForwardConfig) -> list[Split]:
     "The splits to run: built on the sample dates from `cfg.splits` settings, or given ones checked; the last `max_folds`."
     splits = dict(train_size=756, test_size=63, embargo=cfg.horizon) if cfg.splits is None else cfg.splits
@@ -320,7 +377,7 @@ def _fold_splits(ds, cfg: WalkForwardConfig) -> list[Split]:
         raise DataError("the splits' test blocks overlap or leave sample dates unpredicted between them")
     return splits
 
-# %% ../nbs/05d_validation.ipynb #c030
+# %% ../nbs/05d_validation.ipynb #c031
 @dataclass
 class _WalkForwardRun:
     "What every fold of one run shares: the settings, the windows, the splits and the fold cache."
@@ -338,7 +395,9 @@ def _cache_config(data, feats, target, train: TrainConfig, splits, cfg: WalkForw
                 train=train.to_dict(), scaler=cfg.scaler, warm_start=cfg.warm_start, warm_start_epochs=cfg.warm_start_epochs,
                 n_lags=cfg.n_lags, mc_samples=cfg.mc_samples, seed=cfg.seed, baseline_kwargs=cfg.baseline_kwargs,
                 splits=[[s.fold] + [str(x[i]) if len(x) else "" for x in (s.train, s.valid, s.test) for i in (0, -1)]
-                        for s in splits])
+                        for s in splits],
+                **{f.name: _describe(getattr(cfg, f.name)) for f in fields(cfg)
+                   if f.name in _TECHNIQUE_KEYS and getattr(cfg, f.name) != f.default})
 
 def _prepare(data: pd.DataFrame, cfg: WalkForwardConfig) -> _WalkForwardRun:
     "Validate the market data, cut the windows, build the splits, open the cache: everything before the first fold."
@@ -351,7 +410,7 @@ def _prepare(data: pd.DataFrame, cfg: WalkForwardConfig) -> _WalkForwardRun:
     cache = _FoldCache(cfg.cache_dir, key, config) if cfg.cache_dir is not None else None
     return _WalkForwardRun(cfg, train, ds, splits, key, cache)
 
-# %% ../nbs/05d_validation.ipynb #c033
+# %% ../nbs/05d_validation.ipynb #c034
 def _fold_samples(run: _WalkForwardRun, s: Split):
     "(train, valid, test) WindowDatasets of fold `s`, scaled by a FeatureScaler fitted on its train dates only."
     ds = run.ds
@@ -362,29 +421,163 @@ def _fold_samples(run: _WalkForwardRun, s: Split):
         raise DataError(f"fold {s.fold}: {len(tr)} train and {len(te)} test samples (feature warm-up longer than the train window?)")
     return tr, va, te
 
+def _plain(cfg: WalkForwardConfig) -> bool:
+    "One model per fold, uncalibrated: today's run, whose validation predictions are not cached (rebuilt from the weights)."
+    return cfg.ensemble == "none" and not cfg.transfer and not cfg.calibrate_p_up
+
+def _predict(model, ds, cfg: WalkForwardConfig) -> pd.DataFrame:
+    "`training.predict` of `model` on `ds` (an empty frame for an empty segment)."
+    if len(ds) == 0: return pd.DataFrame({"prediction": [], "target": []}, index=ds.index, dtype=np.float64)
+    return predict(model, ds, mc_samples=cfg.mc_samples)
+
+def _state(model) -> dict:
+    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+
+def _train_member(run: _WalkForwardRun, spec, offset: int, s: Split, tr, va, prev):
+    """(FitResult, warm-started?) of model `spec` on fold `s`: weights and training seeded with seed + fold + `offset`,
+    warm-started from `prev` (a state dict) when there is one."""
+    cfg = run.cfg
+    warm = cfg.warm_start and prev is not None
+    fold_cfg = replace(run.train, seed=run.train.seed + cfg.seed + s.fold + offset)
+    if warm and cfg.warm_start_epochs is not None: fold_cfg = replace(fold_cfg, epochs=cfg.warm_start_epochs)
+    net = _build(spec, run.ds.n_features, cfg.seq_len, cfg.seed + s.fold + offset)
+    return fit(net, tr, va if len(va) else None, fold_cfg, warm_start=prev if warm else None), warm
+
+def _summary(res, warm: bool) -> dict:
+    return dict(best_epoch=res.best_epoch, best_score=res.best_score, epochs_run=len(res.history),
+                stopped_early=res.stopped_early, train_seconds=res.seconds, warm_started=warm)
+
+def _fit_single(run, s, tr, va, te, prev):
+    "One model (today's run)."
+    res, warm = _train_member(run, run.cfg.model, 0, s, tr, va, prev)
+    return _predict(res.model, te, run.cfg), _predict(res.model, va, run.cfg), _state(res.model), _summary(res, warm)
+
+def _mean_of_members(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    "Equal-weight mean of member predictions (every column but target); `std` = the members' spread (ddof 0)."
+    P = np.column_stack([f["prediction"].to_numpy() for f in frames])
+    out = pd.DataFrame({"prediction": P.mean(axis=1), "target": frames[0]["target"].to_numpy(), "std": P.std(axis=1)},
+                       index=frames[0].index)
+    for c in frames[0].columns.drop(["prediction", "target", "std"], errors="ignore"):
+        out[c] = np.mean([f[c].to_numpy() for f in frames], axis=0)
+    return out
+
+def _fit_time_blocks(run, s, tr, va, te, prev):
+    "`n_members` models, member i trained on its own time-block bootstrap resample of the fold's train dates."
+    cfg, test, valid, state, summ = run.cfg, [], [], {}, {}
+    for i in range(cfg.n_members):
+        label = f"block{i}"
+        sample = tr.subset(block_bootstrap_positions(tr, block_days=cfg.block_days, seed=cfg.seed + s.fold + 1000 * i))
+        res, warm = _train_member(run, cfg.model, 1000 * i, s, sample, va, (prev or {}).get(label))
+        test.append(_predict(res.model, te, cfg)); valid.append(_predict(res.model, va, cfg))
+        state[label] = _state(res.model)
+        summ = summ or _summary(res, warm)  # the first member's training summary
+    return _mean_of_members(test), _mean_of_members(valid), state, summ
+
+def _fit_members(run, s, tr, va, te, prev):
+    "blend / stack: each member fitted on the fold, combined with weights fitted on its VALIDATION predictions only."
+    cfg, test, valid, state, summ = run.cfg, {}, {}, {}, {}
+    if len(va) == 0: raise DataError(f"fold {s.fold}: ensemble={cfg.ensemble!r} needs validation samples (the valid window is empty)")
+    for i, (label, spec) in enumerate(zip(_member_labels(cfg.members), cfg.members)):
+        if isinstance(spec, str) and spec in TRAINING_BASELINES:
+            b = _baseline_model(spec, tr, va, seed=cfg.seed + s.fold, n_lags=cfg.n_lags, **cfg.baseline_kwargs.get(spec, {}))
+            test[label], valid[label] = (b.predict(x).reindex(x.index) for x in (te, va))
+            continue
+        res, warm = _train_member(run, spec, 1000 * i, s, tr, va, (prev or {}).get(label))
+        test[label], valid[label] = _predict(res.model, te, cfg), _predict(res.model, va, cfg)
+        state[label] = _state(res.model)
+        summ = summ or _summary(res, warm)
+    if cfg.ensemble == "blend":
+        w = blend_weights(valid, method=cfg.blend_method)
+        pred, vpred = blend(test, w), blend(valid, w)
+    else:
+        st = StackingEnsemble().fit(valid)
+        w, pred = st.weights.to_dict(), st.predict(test)
+        P = pd.concat({n: valid[n]["prediction"] for n in st.members_}, axis=1)
+        vpred = pd.DataFrame({"prediction": st.ridge_.predict(((P - st.mean_) / st.scale_).to_numpy()),
+                              "target": valid[st.members_[0]]["target"]}, index=P.index)  # in-sample fitted values
+    summ.update({f"weight_{k}": float(v) for k, v in w.items()})
+    return pred.reindex(te.index), vpred.reindex(va.index), state, summ
+
+def _fit_transfer(run, s, tr, va, te, prev):
+    "Pre-train on every asset's train samples, then fine-tune a copy per asset (lr / 3) that predicts that asset."
+    cfg = run.cfg
+    pre, warm = _train_member(run, cfg.model, 0, s, tr, va, (prev or {}).get("pretrained"))
+    ft_cfg = replace(run.train, seed=run.train.seed + cfg.seed + s.fold, lr=run.train.lr / 3)
+    if warm and cfg.warm_start_epochs is not None: ft_cfg = replace(ft_cfg, epochs=cfg.warm_start_epochs)
+    test, valid, n_ft = [], [], 0
+    for a in run.ds.assets:
+        tr_a, va_a, te_a = (asset_subset(x, a) for x in (tr, va, te))
+        if len(te_a) + len(va_a) == 0: continue
+        model = pre.model
+        if len(tr_a):  # an asset without train samples keeps the pre-trained model
+            model = copy.deepcopy(pre.model)
+            frozen = encoder_parameters(model) if cfg.freeze_encoder else []
+            for p in frozen: p.requires_grad_(False)
+            try: model = fit(model, tr_a, va_a if len(va_a) else None, ft_cfg).model
+            finally:
+                for p in frozen: p.requires_grad_(True)
+            n_ft += 1
+        test.append(_predict(model, te_a, cfg)); valid.append(_predict(model, va_a, cfg))
+    summ = {**_summary(pre, warm), "n_finetuned": n_ft}
+    return (pd.concat(test).reindex(te.index), pd.concat(valid).reindex(va.index) if valid else _predict(pre.model, va, cfg),
+            {"pretrained": _state(pre.model)}, summ)
+
+def _platt(p_valid: np.ndarray, y_valid: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of a Platt calibration, P(y > 0) = sigmoid(slope * logit(p) + intercept), fitted on the
+    validation window; (1, 0) (no change) when the window has fewer than 2 usable samples or a single direction."""
+    x = np.log(np.clip(p_valid, 1e-6, 1 - 1e-6) / (1 - np.clip(p_valid, 1e-6, 1 - 1e-6)))
+    ok = np.isfinite(x) & np.isfinite(y_valid)
+    up = y_valid[ok] > 0
+    if ok.sum() < 2 or up.all() or not up.any(): return 1.0, 0.0
+    lr = LogisticRegression(C=1e4).fit(x[ok, None], up)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+def _calibrate(pred: pd.DataFrame, vpred: pd.DataFrame, fold: int):
+    "Test and valid predictions with `p_up` Platt-calibrated on valid (raw kept as `p_up_raw`), and the fitted (slope, intercept)."
+    if "p_up" not in pred.columns:
+        raise ConfigError(f"fold {fold}: calibrate_p_up=True but the model predicts no p_up: use a model with "
+                          "head='direction' or 'multitask'")
+    a, b = _platt(vpred["p_up"].to_numpy(), vpred["target"].to_numpy())
+    def apply(f):
+        f = f.copy(); f["p_up_raw"] = f["p_up"]
+        x = np.log(np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6) / (1 - np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6)))
+        f["p_up"] = 1 / (1 + np.exp(-(a * x + b)))
+        return f
+    return apply(pred), apply(vpred), {"calib_slope": a, "calib_intercept": b}
+
+_FITTERS = {"none": _fit_single, "time_blocks": _fit_time_blocks, "blend": _fit_members, "stack": _fit_members}
+
+def _valid_from_state(run: _WalkForwardRun, s: Split, va, state) -> pd.DataFrame:
+    "Validation predictions of a plain run's cached fold: its saved weights, rebuilt, predict valid (as when it was fitted)."
+    net = _build(run.cfg.model, run.ds.n_features, run.cfg.seq_len, run.cfg.seed + s.fold)
+    net.load_state_dict(state)
+    v = _predict(net, va, run.cfg); v["fold"] = s.fold
+    return _parquet_roundtrip(v)[0]
+
 def _fit_fold(run: _WalkForwardRun, s: Split, tr, va, te, prev_state):
-    "(test predictions, trained weights, training summary, loaded from cache?) of the model on fold `s`."
-    cfg, cache, name = run.cfg, run.cache, f"model_fold{s.fold:03d}"
+    """(test predictions, validation predictions, trained weights, training summary, loaded from cache?) of the model
+    (or the ensemble / transfer models of the settings) on fold `s`."""
+    cfg, cache, name, vname = run.cfg, run.cache, f"model_fold{s.fold:03d}", f"valid_fold{s.fold:03d}"
     hit = cache.get(name) if cache else None
-    if hit is not None:
+    vhit = cache.get(vname) if hit is not None and not _plain(cfg) else None
+    if hit is not None and (vhit is not None or _plain(cfg)):
         cache.log(name, "loaded")
         pred, state, summ = hit
-        return pred, state, summ, True
-    warm = cfg.warm_start and prev_state is not None
-    fold_cfg = replace(run.train, seed=run.train.seed + cfg.seed + s.fold)
-    if warm and cfg.warm_start_epochs is not None: fold_cfg = replace(fold_cfg, epochs=cfg.warm_start_epochs)
-    net = _build(cfg.model, run.ds.n_features, cfg.seq_len, cfg.seed + s.fold)
-    res = fit(net, tr, va if len(va) else None, fold_cfg, warm_start=prev_state if warm else None)
-    pred = predict(res.model, te, mc_samples=cfg.mc_samples)
-    pred["fold"] = s.fold
+        if vhit is not None: cache.log(vname, "loaded")
+        return pred, vhit[0] if vhit is not None else _valid_from_state(run, s, va, state), state, summ, True
+    fitter = _fit_transfer if cfg.transfer else _FITTERS[cfg.ensemble]
+    pred, vpred, state, summ = fitter(run, s, tr, va, te, prev_state)
+    if cfg.calibrate_p_up:
+        pred, vpred, cal = _calibrate(pred, vpred, s.fold); summ.update(cal)
+    pred["fold"] = s.fold; vpred["fold"] = s.fold
     pred, blob = _parquet_roundtrip(pred)
-    state = {k: v.detach().cpu().clone() for k, v in res.model.state_dict().items()}
-    summ = dict(best_epoch=res.best_epoch, best_score=res.best_score, epochs_run=len(res.history),
-                stopped_early=res.stopped_early, train_seconds=res.seconds, warm_started=warm)
-    if cache: cache.put(name, blob, summ, state)
-    return pred, state, summ, False
+    vpred, vblob = _parquet_roundtrip(vpred)
+    if cache:
+        if not _plain(cfg): cache.put(vname, vblob, {})  # before the fold's entry: a found fold has its valid entry
+        cache.put(name, blob, summ, state)
+    return pred, vpred, state, summ, False
 
-# %% ../nbs/05d_validation.ipynb #c037
+# %% ../nbs/05d_validation.ipynb #c038
 def _fold_baselines(run: _WalkForwardRun, s: Split, tr, va, te) -> dict[str, pd.DataFrame]:
     "Name -> test predictions of every baseline of the run on fold `s`."
     cfg, cache, out = run.cfg, run.cache, {}
@@ -400,10 +593,13 @@ def _fold_baselines(run: _WalkForwardRun, s: Split, tr, va, te) -> dict[str, pd.
         if cache: cache.put(bname, blob, bsum)
     return out
 
-# %% ../nbs/05d_validation.ipynb #c039
-def _fold_row(s: Split, tr, va, te, summ: dict, pred: pd.DataFrame, from_cache: bool, seconds: float) -> dict:
-    "One row of `WalkForwardResult.folds`: segment dates and sizes, samples, training summary, test IC, timing."
-    return {**s.summary(), "n_train_samples": len(tr), "n_valid_samples": len(va), "n_test_samples": len(te), **summ,
+# %% ../nbs/05d_validation.ipynb #c040
+def _fold_row(s: Split, tr, va, te, summ: dict, pred: pd.DataFrame, from_cache: bool, seconds: float,
+              min_test_samples: int = 0) -> dict:
+    """One row of `WalkForwardResult.folds`: segment dates and sizes, samples, test dates, `thin` (fewer than
+    `min_test_samples` test samples: too few to judge), training summary, test IC, timing."""
+    return {**s.summary(), "n_train_samples": len(tr), "n_valid_samples": len(va), "n_test_samples": len(te),
+            "n_test_dates": int(len(np.unique(te.date_idx))), "thin": len(te) < min_test_samples, **summ,
             "test_ic": float(daily_ic(pred)["ic"].mean()), "from_cache": from_cache, "seconds": seconds}
 
 def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None, **overrides) -> WalkForwardResult:
@@ -413,14 +609,14 @@ def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None
     t_start = time.perf_counter()
     cfg = _walk_forward_config(config, overrides)
     run = _prepare(data, cfg)
-    preds, base_preds, rows, state = [], {b: [] for b in cfg.baselines}, [], None
+    preds, vpreds, base_preds, rows, state = [], [], {b: [] for b in cfg.baselines}, [], None
     for s in run.splits:
         t0 = time.perf_counter()
         tr, va, te = _fold_samples(run, s)
-        pred, state, summ, from_cache = _fit_fold(run, s, tr, va, te, state)
+        pred, vpred, state, summ, from_cache = _fit_fold(run, s, tr, va, te, state)
         for b, bp in _fold_baselines(run, s, tr, va, te).items(): base_preds[b].append(bp)
-        row = _fold_row(s, tr, va, te, summ, pred, from_cache, time.perf_counter() - t0)
-        rows.append(row); preds.append(pred)
+        row = _fold_row(s, tr, va, te, summ, pred, from_cache, time.perf_counter() - t0, cfg.min_test_samples)
+        rows.append(row); preds.append(pred); vpreds.append(vpred)
         if cfg.verbose: print(f"fold {s.fold}: test {s.test[0].date()}..{s.test[-1].date()}  IC {row['test_ic']:+.4f}"
                               f"{'  (from cache)' if from_cache else ''}  {row['seconds']:.1f}s")
         if cfg.on_fold_end is not None: cfg.on_fold_end(s.fold, row)
@@ -429,9 +625,10 @@ def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None
                              config=dict(horizon=cfg.horizon, seq_len=cfg.seq_len, n_folds=len(run.splits), seed=cfg.seed,
                                          seconds=time.perf_counter() - t_start, train=run.train.to_dict(),
                                          model=_describe(cfg.model)),
-                             key=run.key, cache_path=run.cache.dir if run.cache else None, splits=run.splits)
+                             key=run.key, cache_path=run.cache.dir if run.cache else None, splits=run.splits,
+                             valid_predictions=pd.concat(vpreds))
 
-# %% ../nbs/05d_validation.ipynb #c047
+# %% ../nbs/05d_validation.ipynb #c059
 @dataclass
 class ModelComparison:
     "Output of `compare_models`: per-model table, the SPA result against the benchmark, the Model Confidence Set."
@@ -467,7 +664,7 @@ def _comparison_row(name: str, p: pd.DataFrame, *, metric: str, horizon: int, re
     row.update(sharpe=m["sr"], sharpe_annual=m["sr"] * math.sqrt(periods_per_year))
     return row, loss, r
 
-# %% ../nbs/05d_validation.ipynb #c048
+# %% ../nbs/05d_validation.ipynb #c060
 def compare_models(predictions, *, benchmark: str | None = None, metric: str = "ic", size: float = 0.1,
                    reps: int = 1000, seed: int = 0, horizon: int | None = None, trial_log: TrialLog | None = None,
                    periods_per_year: int = PERIODS_PER_YEAR) -> ModelComparison:
