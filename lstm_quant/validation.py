@@ -130,8 +130,11 @@ def _fit_baseline(name: str, train, valid, test, *, fold: int, seed: int, n_lags
         pred = b.predict(test)["prediction"].to_numpy()
         est = b.estimator
         summ = {"best_iteration": int(est.best_iteration_)} if name == "lightgbm" and getattr(est, "best_iteration_", None) else {}
+    y = test.y[test.date_idx, test.asset_idx]
+    # a multi-field label (the O,H,L,C bar of `flf`) is judged on its close, the field the strategy earns
+    if y.ndim == 2: y = y[:, -1]
     out = pd.DataFrame({"prediction": np.asarray(pred, dtype=np.float64),
-                        "target": test.y[test.date_idx, test.asset_idx].astype(np.float64)}, index=test.index)
+                        "target": y.astype(np.float64)}, index=test.index)
     out["fold"] = fold
     return out, summ
 
