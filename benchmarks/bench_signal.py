@@ -2,12 +2,16 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_signal.py [--repeats 5] [--epochs 1] [--json output/bench_signal.json]
 
-For LSTM and Transformer at the same size (hidden 32, one layer, seq_len 40, compact features), on sp500_20 (20 assets)
-and, when `../shared/data/sp500_daily_ohlcv_2013_2018.parquet` exists, on the 505-stock panel (skipped otherwise):
-1. train_bundle wall time (one seed, `--epochs` epochs: a fixed, small amount of training; not a training benchmark),
+For LSTM and Transformer at the same size (hidden 32, one layer, seq_len 40, compact features), on the real panel
+`../shared/data/sp500_daily_ohlcv_2013_2018.parquet` (its last 400 sessions; the whole benchmark is skipped with a
+message when the file is absent): its first 20 assets and all of its assets listed by the first of those sessions and
+without a hole in the last 100 (`--sizes`; the 505-stock panel less the few listed too late or with a recent hole):
+1. train_bundle wall time (one seed, `--epochs` epochs on a 126-day window: a tiny, fixed amount of training, for the
+   latency only, not a training benchmark),
 2. load_bundle wall time,
 3. the whole signal from raw data (`Bundle.signal`: checks, features, scaling, inference, sizing),
-4. inference alone (the models' forward pass on the already scaled inference windows of the as-of date),
+4. the features alone (`study_features` on the whole frame, part of 3.; where the rest of the signal's time goes),
+5. inference alone (the models' forward pass on the already scaled inference windows of the as-of date),
 best and median of `--repeats` calls after a warm-up, on one torch thread. Goals: signal < 1 s and inference < 50 ms
 for 505 assets. The machine's load average is printed with the results: wall times on a busy machine are upper bounds.
 """
@@ -28,8 +32,13 @@ from lstm_quant.windows import make_inference_windows
 
 ROOT = Path(__file__).resolve().parents[1]
 PANEL = ROOT.parent / "shared" / "data" / "sp500_daily_ohlcv_2013_2018.parquet"
+FIELDS = ("open", "high", "low", "close", "volume")
+N_DATES = 400  # sessions of the panel used: warm-up + seq_len + a tiny training window + the as-of date
+COMPLETE = 100  # trailing sessions an asset must trade on every one of (no hole) to be in the universe
 SIZE = dict(hidden=32, n_layers=1, n_heads=4, seq_len=40, features="compact", epochs=1, n_seeds=1, warm_start=False,
-            train_days=504, valid_days=63, test_days=63, n_folds=1, baselines="", sizing="top_k", top_k=2)
+            train_days=126, valid_days=21, test_days=21, n_folds=1, baselines="", sizing="top_k", top_k=2)
+TIMES = ["train_s", "load_best_s", "signal_best_s", "signal_median_s", "features_best_s", "inference_best_ms",
+         "inference_median_ms"]
 
 
 def timed(fn, repeats):
@@ -54,53 +63,89 @@ def bench(name, params, data, repeats, tmp):
     path = train_bundle(params, data=data, out=Path(tmp) / name)
     train_s = time.perf_counter() - t
     load, b = timed(lambda: load_bundle(path), repeats)
-    market = data if isinstance(data, pd.DataFrame) else None
-    if market is None:
-        from lstm_quant.study import load_study_data
-        market = load_study_data(b.config)[0]
+    market = data
     sig, out = timed(lambda: b.signal(market), repeats)
     fn, n = inference_only(b, market)
     inf, _ = timed(fn, repeats)
+    feat, _ = timed(lambda: study_features(market, b.config), repeats)
     return dict(case=name, model=params["model"], n_assets=len(b.assets), n_samples=n, n_features=len(b.meta["features"]),
                 train_s=train_s, load_best_s=load["best"], signal_best_s=sig["best"], signal_median_s=sig["median"],
+                features_best_s=feat["best"],
                 inference_best_ms=inf["best"] * 1e3, inference_median_ms=inf["median"] * 1e3)
+
+
+def load_panel(n_dates):
+    """The real panel in the wide layout (dates x (field, asset)), its last `n_dates` sessions, restricted to the assets
+    listed by the first of them and without a hole in the last `COMPLETE` sessions (the as-of window needs the features'
+    warm-up plus seq_len complete; the panel's scattered holes earlier on only cost training samples); None when the
+    file is absent."""
+    if not PANEL.exists(): return None
+    raw = pd.read_parquet(PANEL)
+    raw["asset"] = raw["asset"].astype(str)  # a pyarrow string column: plain str asset labels
+    panel = raw.pivot(index="date", columns="asset", values=list(FIELDS))
+    panel.columns = panel.columns.set_names(["field", "asset"])
+    panel = panel.iloc[-n_dates:]
+    close = panel["close"]
+    alive = close.columns[close.iloc[0].notna() & close.iloc[-COMPLETE:].notna().all()]
+    panel = panel.loc[:, panel.columns.get_level_values("asset").isin(alive)]
+    panel.columns = panel.columns.remove_unused_levels()
+    return panel
+
+
+def subset(panel, n):
+    "The first `n` assets (alphabetical) of a wide panel."
+    keep = sorted(panel.columns.unique("asset"))[:n]
+    sub = panel.loc[:, panel.columns.get_level_values("asset").isin(keep)]
+    sub.columns = sub.columns.remove_unused_levels()
+    return sub
+
+
+def ratios(table):
+    "Transformer / LSTM ratios of the numeric timings, per universe (same size, same data)."
+    out = []
+    for n, sub in table.groupby("n_assets", sort=True):
+        by = sub.set_index("model")
+        if {"lstm", "transformer"} <= set(by.index):
+            r = by.loc["transformer", TIMES] / by.loc["lstm", TIMES]
+            out.append(dict(n_assets=n, **{f"{k} tf/lstm": v for k, v in r.items()}))
+    return pd.DataFrame(out).set_index("n_assets") if out else pd.DataFrame()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--sizes", default="20,505", help="universe sizes, comma-separated (capped at the panel's assets)")
     ap.add_argument("--json", default=None)
     a = ap.parse_args()
     torch.set_num_threads(1)
+    panel = load_panel(N_DATES)
+    if panel is None:
+        print(f"SKIPPED bench_signal: the real panel {PANEL} is absent (see ../shared/data/README.md)")
+        return
+    n_all = panel.columns.get_level_values("asset").nunique()
+    print(f"panel: {PANEL.name}, last {len(panel)} sessions {panel.index[0].date()}..{panel.index[-1].date()}, "
+          f"{n_all} of its assets listed by the first and without a hole in the last {COMPLETE}")
+    load0 = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for model in ("lstm", "transformer"):
-            p = dict(SIZE, model=model, epochs=a.epochs, dataset="sp500_20", assets="", start="2016-01-01", end="2022-12-31")
-            rows.append(bench(f"sp500_20_{model}", p, None, a.repeats, tmp))
-        if PANEL.exists():
-            raw = pd.read_parquet(PANEL)
-            panel = raw.pivot(index="date", columns="asset")[["open", "high", "low", "close", "volume"]]
-            panel.columns = panel.columns.set_names(["field", "asset"])
-            panel = panel.loc[panel.index[-800]:]
-            alive = panel["close"].columns[panel["close"].notna().all()]
-            panel = panel.loc[:, panel.columns.get_level_values("asset").isin(alive)]
-            panel.columns = panel.columns.remove_unused_levels()
+        for size in sorted({min(int(s), n_all) for s in a.sizes.split(",")}):
+            data = subset(panel, size)
             for model in ("lstm", "transformer"):
-                rows.append(bench(f"sp500_505_{model}", dict(SIZE, model=model, epochs=a.epochs), panel, a.repeats, tmp))
-        else: print(f"skipped the 505-stock panel: {PANEL} is absent")
+                rows.append(bench(f"panel_{size}_{model}", dict(SIZE, model=model, epochs=a.epochs), data, a.repeats, tmp))
     table = pd.DataFrame(rows).set_index("case")
-    for n in table["n_assets"].unique():  # Transformer / LSTM at the same size and universe
-        sub = table[table["n_assets"] == n]
-        if len(sub) == 2:
-            r = sub.iloc[1] / sub.iloc[0]
-            print(f"{n} assets, transformer / lstm: signal x{r['signal_best_s']:.2f}, inference x{r['inference_best_ms']:.2f}")
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
         print(table)
-    print(f"load average: {os.getloadavg()}, torch threads: {torch.get_num_threads()}")
+        print(ratios(table))
+    big = table[table["n_assets"] == table["n_assets"].max()]
+    for case, r in big.iterrows():
+        print(f"{case}: signal {r['signal_best_s']:.3f} s (goal < 1 s: {'met' if r['signal_best_s'] < 1 else 'NOT met'}), "
+              f"inference {r['inference_best_ms']:.1f} ms (goal < 50 ms: {'met' if r['inference_best_ms'] < 50 else 'NOT met'})")
+    load1 = os.getloadavg()
+    print(f"load average before: {load0}, after: {load1}, cpus: {os.cpu_count()}, torch threads: {torch.get_num_threads()}")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(dict(rows=rows, load=os.getloadavg()), indent=1, default=float))
+        Path(a.json).write_text(json.dumps(dict(rows=rows, load_before=load0, load_after=load1), indent=1, default=float))
 
 
 if __name__ == "__main__":
