@@ -16,18 +16,18 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['load_study_data', 'rolling_normalise', 'study_target', 'study_features', 'study_splits', 'model_settings',
-           'train_settings', 'walk_forward', 'sizing_settings', 'size_positions', 'regime_filter_for', 'sizing_for',
-           'buy_and_hold_positions', 'earned_returns', 'trade', 'significance', 'fold_trades', 'study_metrics',
-           'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic', 'EXECUTION_PARAMS', 'PRESETS',
-           'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig', 'head_for_loss', 'name_choices', 'cast_param',
-           'parse_overrides', 'validate_config', 'resolve_params', 'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK',
-           'GRID_KEYS', 'LEADERBOARD_METRICS', 'write_parquet_atomic', 'read_metrics', 'is_complete', 'params_hash',
-           'new_run_dir', 'project_root', 'study_notebook_path', 'clear_stale', 'run_study_notebook', 'load_grid',
-           'run_grid_point', 'run_grid', 'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS',
-           'metrics_table', 'verdict', 'save_figure_atomic', 'study_figures', 'StudyResult', 'write_study_outputs',
-           'positions_frame', 'is_data_path', 'read_study_file', 'parse_exog', 'load_exog', 'feature_spec',
-           'parse_features', 'model_options', 'study_head', 'technique_settings', 'TECHNIQUE_KEYS', 'EXOG_LAGS',
-           'STUDY_SIZING']
+           'ensemble_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'size_positions',
+           'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'earned_returns', 'trade', 'significance',
+           'fold_trades', 'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic',
+           'EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig',
+           'head_for_loss', 'name_choices', 'cast_param', 'parse_overrides', 'validate_config', 'resolve_params',
+           'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK', 'GRID_KEYS', 'LEADERBOARD_METRICS',
+           'write_parquet_atomic', 'read_metrics', 'is_complete', 'params_hash', 'new_run_dir', 'project_root',
+           'study_notebook_path', 'clear_stale', 'run_study_notebook', 'load_grid', 'run_grid_point', 'run_grid',
+           'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'metrics_table', 'verdict',
+           'save_figure_atomic', 'study_figures', 'StudyResult', 'write_study_outputs', 'positions_frame',
+           'is_data_path', 'read_study_file', 'parse_exog', 'load_exog', 'feature_spec', 'parse_features',
+           'model_options', 'study_head', 'technique_settings', 'TECHNIQUE_KEYS', 'EXOG_LAGS', 'STUDY_SIZING']
 
 # %% ../nbs/07d_study.ipynb #c003
 import numpy as np
@@ -40,7 +40,7 @@ from .features import (FeatureSpec, WindowDataset, build_features, direction_lab
                                  forward_log_return, make_windows)
 from .windows import ohlc_targets
 from .models import MODELS
-from .training import TrainConfig, torch_threads
+from .training import BASELINES as TRAINING_BASELINES, TrainConfig, torch_threads
 from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
                                    model_confidence_set, run_walk_forward, spa_test, walk_forward_splits)
 from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns
@@ -157,6 +157,19 @@ def model_settings(config: StudyConfig) -> dict:
     "The `build_model` settings of the study's model: name, head, widths (the keys its config dataclass has)."
     return dict(name=config.model, **model_options(config))
 
+def ensemble_settings(config: StudyConfig) -> dict:
+    """The `run_walk_forward` settings of the ensemble, transfer and calibration keys. A blend/stack member that names a
+    model is built with the study's head and widths (those its config has); a baseline name stays a name."""
+    c = config
+    def member(name):
+        if name in TRAINING_BASELINES: return name
+        have = {f.name for f in fields(MODELS[name].config)}
+        widths = {k: getattr(c, k) for k in ("hidden", "n_layers", "dropout") if k in have}
+        return dict(name=name, **MODELS[name].defaults, head=study_head(c), **widths)
+    return dict(ensemble=c.ensemble, members=tuple(member(m) for m in c.member_list), n_members=c.n_members,
+                block_days=c.block_days, blend_method=c.blend_method, transfer=c.transfer, freeze_encoder=c.freeze_encoder,
+                calibrate_p_up=c.calibrate_p_up, min_test_samples=c.min_test_samples)
+
 def train_settings(config: StudyConfig) -> TrainConfig:
     "The training chapter's TrainConfig for the study (AdamW, cosine schedule, early stopping on the validation dates)."
     c = config
@@ -184,7 +197,7 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
                                          seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
                                          warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
                                          baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
-                                         mc_samples=c.mc_samples, seed=s, on_fold_end=progress))
+                                         mc_samples=c.mc_samples, seed=s, on_fold_end=progress, **ensemble_settings(c)))
     pred = runs[0].predictions.copy()
     if len(runs) > 1:
         cols = {f"seed_{s}": r.predictions["prediction"].reindex(pred.index) for s, r in zip(seeds, runs)}
@@ -355,8 +368,10 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     oos = dict(start=str(test_dates.min().date()), end=str(test_dates.max().date()), n_days=int(test_dates.nunique()),
                n_folds=len(splits), n_samples=len(predictions))
     folds = [{k: (str(v.date()) if isinstance(v, pd.Timestamp) else v) for k, v in s.summary().items()} for s in splits]
-    for f, n in zip(folds, fold_trades(backtests["model"].positions, splits)):
-        f.update(n_trades=n, thin=n < c.min_fold_trades)
+    n_test = predictions.groupby("fold").size()
+    for f, s, n in zip(folds, splits, fold_trades(backtests["model"].positions, splits)):
+        k = int(n_test.get(s.fold, 0))
+        f.update(n_trades=n, n_test_samples=k, thin=n < c.min_fold_trades or k < c.min_test_samples)
     m = dict(complete=True, params=asdict(c), dataset=data_info, oos=oos, folds=folds, strategies=strategies,
              significance=sig, seeds=seeds)
     mm = strategies["model"]
@@ -392,6 +407,7 @@ def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = Non
     metrics = study_metrics(c, data_info, splits, predictions, baselines, backtests)
     metrics["folds_detail"] = jsonable(folds.reset_index().to_dict(orient="records"))
     metrics["settings"] = jsonable(dict(head=study_head(c), model=model_settings(c), train=train_settings(c).to_dict(),
+                                        ensemble=ensemble_settings(c),
                                         features=[str(f) for f in features.columns.unique("feature")],
                                         features_skipped=features.attrs.get("skipped", {}), techniques=technique_settings(asdict(c))))
     returns = pd.concat({f"{k}_{col}": getattr(bt, col) for k, bt in backtests.items() for col in ("gross", "net", "turnover")}, axis=1)

@@ -32,6 +32,8 @@ from .models import HEADS, MODELS, _check_quantiles
 from .losses import LOSSES
 from .regimes import REGIME_METHODS
 from .validation import BASELINES  # what run_walk_forward runs beside the model: the study's choices
+from .validation import BLEND_METHODS, ENSEMBLES, WalkForwardConfig
+from .training import BASELINES as TRAINING_BASELINES  # the fitted baselines: blend/stack members
 from .risk import SIZING_METHODS
 
 # %% ../nbs/07a_study_config.ipynb #c008
@@ -77,12 +79,21 @@ class StudyConfig:
     n_seeds: int = 1  # seeds trained per fold; predictions are averaged, ICs reported per seed
     seed: int = 0  # first seed
     mc_samples: int = 0  # MC-dropout forward passes per prediction (adds its std); 0 for none
+    ensemble: str = "none"  # how a fold's model is made: none (one model), time_blocks (n_members models, each on its own block-bootstrap resample of the train dates, averaged), blend (members weighted by their validation predictions) or stack (a ridge fitted on the members' validation predictions)
+    members: str = ""  # blend/stack: comma-separated, at least 2 model names (`list_models()`, with the study's widths and head) and/or fitted baselines (ridge, lightgbm, momentum, ...), e.g. "lstm,attn_lstm" or "lstm,lightgbm"; empty for none
+    n_members: int = 5  # time_blocks: number of members, each trained on its own resample
+    block_days: int = 20  # time_blocks: length of a bootstrap block, trading days
+    blend_method: str = "ic"  # blend: how the member weights come from the validation predictions: ic, inverse_mse or equal
+    transfer: bool = False  # pre-train one model on every asset's train samples, then fine-tune a copy per asset (lr / 3); ensemble none only
+    freeze_encoder: bool = False  # transfer: fine-tune the output head only (needs transfer)
+    calibrate_p_up: bool = False  # Platt-calibrate the up-probability on each fold's validation window (needs head direction or multitask; ensemble none or time_blocks)
     train_days: int = 252  # training window, trading days
     valid_days: int = 42  # validation window (early stopping) at the end of the training window, trading days
     test_days: int = 63  # out-of-sample days per fold, also the refit step, trading days
     n_folds: int = 2  # number of walk-forward folds (the most recent ones); 0 for as many as the data allows
     embargo_days: int = 0  # extra gap between training and test beyond the horizon, trading days
     min_fold_trades: int = 200  # a fold whose model book makes fewer trades (asset position changes) is flagged thin
+    min_test_samples: int = 0  # a fold with fewer out-of-sample (date, asset) samples is flagged thin in the fold table; 0 for never
     sizing: str = "top_k"  # how a signal becomes positions (`SIZING_METHODS` of the risk chapter, or mean_variance)
     top_k: int = 2  # with top_k sizing, assets held long and short each day
     kelly_fraction: float = 0.0  # kelly_binary / kelly_continuous: fraction of the Kelly bet; 0 for the method's own (1 for kelly_binary, 0.5 for kelly_continuous)
@@ -112,6 +123,11 @@ class StudyConfig:
     def baseline_list(self) -> list[str]:
         "The `baselines` field as a list."
         return [b.strip() for b in self.baselines.split(",") if b.strip()]
+
+    @property
+    def member_list(self) -> list[str]:
+        "The `members` field (blend/stack) as a list of model and baseline names."
+        return [m.strip() for m in self.members.split(",") if m.strip()]
 
 # %% ../nbs/07a_study_config.ipynb #c010
 # Parameters that say how and where a run executes, not what it computes: left out of a run's identity hash.
@@ -165,7 +181,8 @@ def name_choices() -> dict[str, list[str]]:
                 model=list(MODELS), loss=[n for n, c in LOSSES.items() if c.trainable and n not in UNUSABLE_LOSSES],
                 head=["auto", *HEADS], target=list(TARGETS), features=list(FEATURE_SETS), feature_norm=list(FEATURE_NORMS),
                 sizing=list(STUDY_SIZING), regime_method=list(REGIME_METHODS), regime_rule=list(REGIME_RULES),
-                fill=list(FILLS), baselines=list(BASELINES))
+                fill=list(FILLS), baselines=list(BASELINES), ensemble=list(ENSEMBLES), blend_method=list(BLEND_METHODS),
+                members=list(MODELS) + list(TRAINING_BASELINES))
 
 # %% ../nbs/07a_study_config.ipynb #c015
 _FILE_CACHE: dict = {}
@@ -319,8 +336,9 @@ def parse_overrides(items) -> dict:
 # %% ../nbs/07a_study_config.ipynb #c028
 _POSITIVE = ("seq_len", "horizon", "hidden", "n_layers", "epochs", "batch_size", "n_seeds", "top_k", "train_days",
              "test_days", "n_trials", "threads", "patience", "n_heads", "attn_dim", "conv_channels", "kernel_size",
-             "rebalance_days")
-_NON_NEGATIVE = ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs", "mc_samples", "min_fold_trades")
+             "rebalance_days", "n_members", "block_days")
+_NON_NEGATIVE = ("valid_days", "n_folds", "embargo_days", "seed", "warm_start_epochs", "mc_samples", "min_fold_trades",
+                 "min_test_samples")
 
 def _check_types(c: StudyConfig) -> None:
     for name, typ in _field_types().items():
@@ -435,6 +453,24 @@ def _check_names(c: StudyConfig) -> None:
         if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
             raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
 
+def _check_ensemble_keys(c: StudyConfig) -> None:
+    """The ensemble, transfer and calibration keys: names from their lists, then the walk-forward's own rules (blend and
+    stack need >= 2 members, transfer runs alone, ...), then what the study's head and sizing need of them."""
+    choices = name_choices()
+    for name in ("ensemble", "blend_method"): check_choice(name, getattr(c, name), choices[name])
+    for m in c.member_list: check_choice("ensemble member", m, choices["members"])
+    try: WalkForwardConfig(ensemble=c.ensemble, members=tuple(c.member_list), n_members=c.n_members, block_days=c.block_days,
+                           blend_method=c.blend_method, transfer=c.transfer, freeze_encoder=c.freeze_encoder,
+                           calibrate_p_up=c.calibrate_p_up, min_test_samples=c.min_test_samples)
+    except ConfigError as e: raise ConfigError(f"study: {e}") from None
+    head = study_head(c)
+    if c.calibrate_p_up and head not in ("direction", "multitask"):
+        raise ConfigError(f"calibrate_p_up needs the model's up-probability: train with loss 'directional' or 'multitask', "
+                          f"or head 'direction'/'multitask' (loss is {c.loss!r}, head {head!r})")
+    if c.ensemble in ("blend", "stack") and c.sizing == "kelly_binary":
+        raise ConfigError(f"sizing 'kelly_binary' needs an up-probability and ensemble={c.ensemble!r} keeps only the "
+                          "combined prediction: use ensemble 'none' or 'time_blocks', or another sizing")
+
 def _check_exog_span(c: StudyConfig, market) -> None:
     """Refuse an exogenous series that does not cover the study's dates: its features would be missing (never filled
     beyond the features' `exog_limit` rows) where it has no data, and those samples silently dropped."""
@@ -453,7 +489,7 @@ def _check_exog_span(c: StudyConfig, market) -> None:
 
 def validate_config(config: StudyConfig) -> StudyConfig:
     "Refuse impossible settings and unknown names (model, loss, dataset, ...), listing the valid choices; returns `config`."
-    _check_types(config); _check_ranges(config); _check_names(config)
+    _check_types(config); _check_ranges(config); _check_ensemble_keys(config); _check_names(config)
     return config
 
 # %% ../nbs/07a_study_config.ipynb #c032
@@ -473,7 +509,8 @@ TECHNIQUE_KEYS = ("exog", "target", "features", "feature_norm", "model", "head",
                   "n_heads", "attn_dim", "conv_channels", "kernel_size", "dropout", "rnn_dropout", "loss", "weight_decay", "l1_input", "l2_recurrent",
                   "temporal_dropout", "feature_noise", "grad_clip", "warm_start", "n_seeds", "mc_samples", "sizing",
                   "kelly_fraction", "target_vol", "risk_aversion", "rebalance_days", "regime_filter", "regime_method",
-                  "regime_rule", "slippage_bps", "borrow_bps", "fill")
+                  "regime_rule", "slippage_bps", "borrow_bps", "fill", "ensemble", "members", "n_members", "block_days",
+                  "blend_method", "transfer", "freeze_encoder", "calibrate_p_up")
 
 def technique_settings(params: dict) -> dict:
     "The technique parameters of `params` that differ from `StudyConfig`'s defaults (name -> value), in table order."

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import lstm_quant.study as study
+from lstm_quant.core import ConfigError
 from lstm_quant.data import FIELDS, simulate_market
 from lstm_quant.risk import positions_from_signal
 from lstm_quant.study import StudyConfig, run_study
@@ -19,7 +20,7 @@ from lstm_quant.study import StudyConfig, run_study
 BASE = dict(assets="", start="2014-01-02", end="2018-12-31", seq_len=8, hidden=8, epochs=1, batch_size=256,
             train_days=300, valid_days=50, test_days=40, n_folds=2, baselines="", top_k=2, min_fold_trades=50)
 
-# each value of each key at least once, in nine small studies
+# each value of each key at least once, in twelve small studies
 ARMS = {
     "lstm_mse_sign": dict(model="lstm", loss="mse", sizing="sign"),
     "mha_huber_threshold_excess": dict(model="mha_lstm", n_heads=2, loss="huber", sizing="threshold", target="excess",
@@ -40,6 +41,11 @@ ARMS = {
                                  rebalance_days=10, dropout=0.2, mc_samples=4, weight_decay=0.01, feature_noise=0.05,
                                  temporal_dropout=0.1, l1_input=1e-4, grad_clip=0.5),
     "lstm2_flf_rnn_dropout_l2": dict(model="lstm", n_layers=2, rnn_dropout=0.3, l2_recurrent=0.01, loss="flf", sizing="sign"),
+    # the ensemble / transfer keys of the walk-forward (the plain arm to compare with: lstm_mse_sign)
+    "lstm_time_blocks_thin": dict(model="lstm", loss="mse", sizing="sign", ensemble="time_blocks", n_members=2,
+                                  block_days=10, min_test_samples=10**6),
+    "lstm_transfer": dict(model="lstm", loss="mse", sizing="sign", transfer=True),
+    "stack_lstm_ridge": dict(model="lstm", loss="mse", sizing="sign", ensemble="stack", members="lstm,ridge"),
 }
 
 
@@ -225,3 +231,34 @@ def test_flf_predicts_the_next_bar(runs):
     assert np.array_equal(p["prediction"].to_numpy(), p["prediction_close"].to_numpy())  # traded on the close forecast
     t = runs["lstm2_flf_rnn_dropout_l2"][0].metrics["settings"]["train"]
     assert (t["rnn_dropout"], t["l2_recurrent"]) == (0.3, 0.01)
+
+
+def test_ensembles_and_transfer_change_the_predictions(runs):
+    "ensemble=time_blocks, transfer=True and a stack reach the walk-forward: same data and seed, other predictions."
+    plain = runs["lstm_mse_sign"][0]
+    for arm, ensemble in (("lstm_time_blocks_thin", "time_blocks"), ("lstm_transfer", "none"), ("stack_lstm_ridge", "stack")):
+        r = runs[arm][0]
+        a, b = (x.predictions["prediction"] for x in (plain, r))
+        assert a.index.equals(b.index), arm
+        assert not np.allclose(a.to_numpy(), b.to_numpy()), arm
+        assert r.metrics["settings"]["ensemble"]["ensemble"] == ensemble
+    assert "std" in runs["lstm_time_blocks_thin"][0].predictions.columns  # the members' spread
+    assert "ensemble=time_blocks" in runs["lstm_time_blocks_thin"][0].verdict and "transfer=True" in runs["lstm_transfer"][0].verdict
+    members = runs["stack_lstm_ridge"][0].metrics["settings"]["ensemble"]["members"]
+    assert members[0]["name"] == "lstm" and members[0]["hidden"] == BASE["hidden"] and members[1] == "ridge"
+
+
+def test_min_test_samples_flags_thin_folds(runs):
+    folds = runs["lstm_time_blocks_thin"][0].metrics["folds"]
+    assert all(f["thin"] and 0 < f["n_test_samples"] < 10**6 for f in folds)
+    plain = runs["lstm_mse_sign"][0].metrics["folds"]  # min_test_samples=0: only the trade count flags a fold
+    assert [f["thin"] for f in plain] == [f["n_trades"] < 50 for f in plain]
+
+
+def test_a_bad_ensemble_name_lists_the_choices():
+    with pytest.raises(ConfigError) as e:
+        StudyConfig(**BASE, dataset="sim", ensemble="bagging")
+    for w in ("bagging", "none", "time_blocks", "blend", "stack"):
+        assert w in str(e.value), (w, str(e.value))
+    with pytest.raises(ConfigError, match="inverse_mse"):
+        StudyConfig(**BASE, dataset="sim", ensemble="blend", members="lstm,attn_lstm", blend_method="mean")
