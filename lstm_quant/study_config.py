@@ -489,7 +489,7 @@ def _check_exog_span(c: StudyConfig, market) -> None:
 
 def validate_config(config: StudyConfig) -> StudyConfig:
     "Refuse impossible settings and unknown names (model, loss, dataset, ...), listing the valid choices; returns `config`."
-    _check_types(config); _check_ranges(config); _check_ensemble_keys(config); _check_names(config)
+    _check_types(config); _check_ranges(config); _check_names(config); _check_ensemble_keys(config)  # names first: the ensemble checks look names up
     return config
 
 # %% ../nbs/07a_study_config.ipynb #c032
