@@ -30,6 +30,8 @@ ARMS = {
                                    regime_method="gmm", regime_rule="scale", feature_norm="rolling", norm_window=63),
     "bilstm_directional_kelly": dict(model="bilstm", loss="directional", sizing="kelly_binary", target="direction",
                                      head="direction"),
+    "bilstm_directional_kelly_calibrated": dict(model="bilstm", loss="directional", sizing="kelly_binary",
+                                                target="direction", head="direction", calibrate_p_up=True),
     "cnn_pinball_uncertainty_soft": dict(model="cnn_bilstm_attn", conv_channels=8, loss="pinball", head="quantile",
                                          quantiles="0.2,0.5,0.8", sizing="uncertainty", regime_filter=True,
                                          regime_rule="soft"),
@@ -187,6 +189,24 @@ def test_kelly_binary_sizes_from_the_up_probability(runs):
     book = r.positions["model"].unstack()
     common = direct.index.intersection(book.index)
     pd.testing.assert_frame_equal(book.loc[common, direct.columns], direct.loc[common], check_names=False, check_freq=False)
+
+
+def test_kelly_binary_sizes_from_the_calibrated_probability(runs):
+    raw, cal = runs["bilstm_directional_kelly"][0], runs["bilstm_directional_kelly_calibrated"][0]
+    p = cal.predictions
+    # calibration comes after training: the model's own probability is the uncalibrated run's, bit for bit
+    pd.testing.assert_series_equal(p["p_up_raw"], raw.predictions["p_up"], check_names=False)
+    assert not np.allclose(p["p_up"], p["p_up_raw"])
+    logit = lambda q: np.log(q / (1 - q))
+    for fold, f in p.groupby("fold"):  # one Platt map per fold: logit(p_up) = a * logit(raw) + b
+        x, y = logit(f["p_up_raw"].to_numpy()), logit(f["p_up"].to_numpy())
+        a, b = np.polyfit(x, y, 1)
+        np.testing.assert_allclose(a * x + b, y, atol=1e-6)
+    direct = positions_from_signal(p[["prediction", "target", "p_up"]], "kelly_binary")
+    book = cal.positions["model"].unstack()
+    common = direct.index.intersection(book.index)
+    pd.testing.assert_frame_equal(book.loc[common, direct.columns], direct.loc[common], check_names=False, check_freq=False)
+    assert not book.loc[common].equals(raw.positions["model"].unstack().loc[common, book.columns])
 
 
 def test_mean_variance_rebalances_every_k_days(runs):
