@@ -54,11 +54,36 @@ def cross_sectional_rank(x: pd.DataFrame) -> pd.DataFrame:
     return _frame(x).rank(axis=1, pct=True)
 
 # %% ../nbs/01b_indicators.ipynb #c013
-def _rolling_mad(v: np.ndarray, window: int, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def _window_chunks(v: np.ndarray, window: int, budget: int = 1 << 22):
+    "(first row, [n, A, window] view) over the full trailing windows of v [D, A], in chunks of at most `budget` values."
+    chunk = max(1, budget // max(1, v.shape[1] * window))
+    for i in range(window - 1, len(v), chunk):
+        yield i, sliding_window_view(v[i - window + 1:i + chunk], window, axis=0)
+
+def _rolling_full(x: pd.DataFrame, window: int, stat: str) -> pd.DataFrame:
+    "Trailing 'mean', 'max' or 'min' over full `window`-row windows (NaN where any value is NaN), = x.rolling(window, min_periods=window).stat()."
+    v = x.to_numpy(dtype=float); out = np.full(v.shape, np.nan)
+    for i, blk in _window_chunks(v, window):
+        r = blk.sum(-1) / window if stat == "mean" else getattr(blk, stat)(-1)
+        out[i:i + len(r)] = r
+    return pd.DataFrame(out, x.index, x.columns)
+
+def _rolling_quantiles(v: np.ndarray, window: int, qs: tuple) -> list[np.ndarray]:
+    "Trailing quantiles (pandas' 'linear' interpolation) of v [D, A] over full windows, all from one sort per chunk."
+    outs = [np.full(v.shape, np.nan) for _ in qs]
+    for i, blk in _window_chunks(v, window):
+        s = np.sort(blk, axis=-1)  # NaN sorts last: a window with any NaN has one in its last slot
+        bad = np.isnan(s[..., -1])
+        for o, q in zip(outs, qs):
+            lo, frac = divmod(q * (window - 1), 1); lo = int(lo)
+            val = s[..., lo] if frac == 0 else s[..., lo] + (s[..., lo + 1] - s[..., lo]) * frac
+            o[i:i + len(val)] = np.where(bad, np.nan, val)
+    return outs
+
+def _rolling_mad(v: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     "Exact trailing median and MAD of each column over full windows (NaN if any value in the window is NaN)."
     med = np.full(v.shape, np.nan); mad = np.full(v.shape, np.nan)
-    for i in range(window - 1, len(v), chunk):
-        blk = sliding_window_view(v[i - window + 1:i + chunk], window, axis=0)  # [n, A, window] view
+    for i, blk in _window_chunks(v, window):
         m = np.median(blk, axis=-1)
         med[i:i + len(m)] = m
         mad[i:i + len(m)] = np.median(np.abs(blk - m[..., None]), axis=-1)
@@ -77,8 +102,9 @@ def robust_zscore(x: pd.DataFrame, window: int = 63, *,
             out = (f.to_numpy() - med) / (1.4826 * mad)
         out = pd.DataFrame(out, f.index, f.columns)
     else:  # 'iqr'
-        r = f.rolling(window, min_periods=window)
-        out = (f - r.median()) / ((r.quantile(0.75) - r.quantile(0.25)) / 1.349)
+        med, q25, q75 = _rolling_quantiles(f.to_numpy(), window, (0.5, 0.25, 0.75))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = pd.DataFrame((f.to_numpy() - med) / ((q75 - q25) / 1.349), f.index, f.columns)
     return _like(x, out.replace([np.inf, -np.inf], np.nan))
 
 # %% ../nbs/01b_indicators.ipynb #c016
@@ -89,10 +115,10 @@ def _seeded_ewm(x: pd.DataFrame, n: int, alpha: float, *, seed_shift: int = 0) -
     valid = ~np.isnan(v)
     first = np.where(valid.any(0), valid.argmax(0), D)
     seed = first + n - 1 + seed_shift
-    sma = x.rolling(n, min_periods=n).mean().to_numpy()
     inp = np.where(np.arange(D)[:, None] > seed[None, :], v, np.nan)
     ok = np.flatnonzero(seed < D)
-    inp[seed[ok], ok] = sma[seed[ok], ok]
+    # the seed: the simple mean of the n values ending at each column's seed row (NaN if the window has a gap)
+    inp[seed[ok], ok] = v[seed[ok][:, None] - np.arange(n)[None, :], ok[:, None]].mean(1)
     # NaN where the input is NaN: pandas' ewm would repeat the last average through gaps and after a delisting
     return pd.DataFrame(inp, x.index, x.columns).ewm(alpha=alpha, adjust=False).mean().where(valid)
 
@@ -150,8 +176,8 @@ def bollinger(close: pd.DataFrame, window: int = 20, k: float = 2.0) -> Bollinge
     "Bollinger %b = (C - lower)/(upper - lower) and bandwidth = (upper - lower)/middle; SMA middle, population std (TA-Lib BBANDS)."
     window = check_int("window", window, lo=2)
     check_number("k", k, lo=0, lo_open=True)
-    c = _frame(close, "close"); r = c.rolling(window, min_periods=window)
-    mid, sd = r.mean(), r.std(ddof=0)
+    c = _frame(close, "close")
+    mid, sd = _rolling_full(c, window, "mean"), c.rolling(window, min_periods=window).std(ddof=0)
     upper, lower = mid + k * sd, mid - k * sd
     width = upper - lower
     return Bollinger(_like(close, ((c - lower) / width).where(width > 0)), _like(close, width / mid))
@@ -160,9 +186,9 @@ def stochastic(high: pd.DataFrame, low: pd.DataFrame, close: pd.DataFrame, windo
     "Fast stochastic oscillator: %K = 100 (C - lowest low) / (highest high - lowest low) over `window`, %D = SMA(%K, smooth)."
     window, smooth = check_int("window", window, lo=1), check_int("smooth", smooth, lo=1)
     h, l, c = _frame(high, "high"), _frame(low, "low"), _frame(close, "close")
-    hh, ll = h.rolling(window, min_periods=window).max(), l.rolling(window, min_periods=window).min()
+    hh, ll = _rolling_full(h, window, "max"), _rolling_full(l, window, "min")
     k = (100 * (c - ll) / (hh - ll)).where(hh > ll)
-    return _like(close, k), _like(close, k.rolling(smooth, min_periods=smooth).mean())
+    return _like(close, k), _like(close, _rolling_full(k, smooth, "mean"))
 
 def ema_cross(close: pd.DataFrame, fast: int = 50, slow: int = 200) -> tuple:
     "EMA(fast)/EMA(slow) - 1, cross state (+1 golden, -1 death) and trading days since the state last changed (0 on a cross day)."
@@ -189,7 +215,7 @@ def realised_vol(close: pd.DataFrame, window: int = 21) -> pd.DataFrame:
 def downside_vol(close: pd.DataFrame, window: int = 21) -> pd.DataFrame:
     "Annualised downside semivolatility: sqrt(PERIODS_PER_YEAR * mean(min(r, 0)^2)) over `window` days."
     r = np.log(_frame(close, "close")).diff()
-    return _like(close, np.sqrt(r.clip(upper=0).pow(2).rolling(check_int("window", window, lo=1)).mean() * PERIODS_PER_YEAR))
+    return _like(close, np.sqrt(_rolling_full(r.clip(upper=0).pow(2), check_int("window", window, lo=1), "mean") * PERIODS_PER_YEAR))
 
 def range_vol(open_: pd.DataFrame, high: pd.DataFrame, low: pd.DataFrame, close: pd.DataFrame, window: int = 21, *,
               estimator: str = "yang_zhang",  # 'parkinson', 'garman_klass', 'rogers_satchell' or 'yang_zhang'
@@ -200,7 +226,7 @@ def range_vol(open_: pd.DataFrame, high: pd.DataFrame, low: pd.DataFrame, close:
     o, h, l, c = (_frame(f, n) for f, n in ((open_, "open"), (high, "high"), (low, "low"), (close, "close")))
     hl, co = np.log(h / l), np.log(c / o)
     u, d = np.log(h / o), np.log(l / o)
-    mean = lambda x: x.rolling(window, min_periods=window).mean()
+    mean = lambda x: _rolling_full(x, window, "mean")
     if estimator == "parkinson": var = mean(hl ** 2) / (4 * np.log(2))
     elif estimator == "garman_klass": var = mean(0.5 * hl ** 2 - (2 * np.log(2) - 1) * co ** 2)
     elif estimator == "rogers_satchell": var = mean(u * (u - co) + d * (d - co))
