@@ -459,6 +459,9 @@ def _check_ensemble_keys(c: StudyConfig) -> None:
     choices = name_choices()
     for name in ("ensemble", "blend_method"): check_choice(name, getattr(c, name), choices[name])
     for m in c.member_list: check_choice("ensemble member", m, choices["members"])
+    twice = sorted({m for m in c.member_list if c.member_list.count(m) > 1})
+    if twice: raise ConfigError(f"members lists {', '.join(map(repr, twice))} more than once ({c.members!r}): each member is one model; "
+                                "seeds already average a model's runs")
     try: WalkForwardConfig(ensemble=c.ensemble, members=tuple(c.member_list), n_members=c.n_members, block_days=c.block_days,
                            blend_method=c.blend_method, transfer=c.transfer, freeze_encoder=c.freeze_encoder,
                            calibrate_p_up=c.calibrate_p_up, min_test_samples=c.min_test_samples)
