@@ -32,11 +32,11 @@ from .data import DATASETS, validate_market_data
 from .windows import FeatureScaler, make_inference_windows, make_windows
 from .ic import daily_ic
 from .loop import fit, predict
-from .validation import WalkForwardConfig, _build, walk_forward_splits
+from .validation import WalkForwardConfig, build_fold_model, walk_forward_splits
 from .study_config import StudyConfig, is_data_path, resolve_params, validate_config, study_head
 from .runs import read_metrics
 from .report import SURVIVORSHIP_DATASETS
-from .study import (_study_market, load_study_data, model_settings, size_positions, sizing_settings,
+from .study import (study_market, load_study_data, model_settings, size_positions, sizing_settings,
                               study_features, study_splits, train_settings)
 
 # %% ../nbs/07e_signals.ipynb #c008
@@ -141,7 +141,7 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     out.mkdir(parents=True, exist_ok=True)
     seeds, weights, metrics, models = [c.seed + k for k in range(c.n_seeds)], {}, {}, {}
     for s in seeds:  # seeded as run_walk_forward seeds fold `fold` of seed s
-        net = _build(model_settings(c), ds.n_features, c.seq_len, s + fold)
+        net = build_fold_model(model_settings(c), ds.n_features, c.seq_len, s + fold)
         res = fit(net, tr, va if len(va) else None, dataclasses.replace(base, seed=base.seed + s + fold))
         models[s] = res.model
         name = f"weights_seed{s}.pt"
@@ -253,7 +253,7 @@ def load_bundle(path: str | Path) -> Bundle:
         if _sha256(f) != meta["weights"].get(name):
             raise DataError(f"{f}: SHA-256 differs from the one in {BUNDLE_FILE}: the weights were changed or are corrupt")
         state = torch.load(f, map_location="cpu", weights_only=True)
-        net = _build(meta["model"], len(meta["features"]), c.seq_len, s + meta["fold"])
+        net = build_fold_model(meta["model"], len(meta["features"]), c.seq_len, s + meta["fold"])
         net.load_state_dict(state)
         models[s] = net.eval()
     return Bundle(path, meta, c, scaler, models)
@@ -318,7 +318,7 @@ def signal_data(bundle: Bundle, source: str | Path) -> pd.DataFrame:
     """The market frame of `lq signal --data`: a built-in dataset name ('sim': the bundle's own simulated market), all
     its dates, restricted to the bundle's assets (`Bundle.signal` names any that are missing); or a user's file path
     (CSV/Parquet, long or wide, or a folder of CSVs) as it is, so that an asset the bundle does not know is refused."""
-    market, _, _ = _study_market(dataclasses.replace(bundle.config, dataset=str(source)))
+    market, _, _ = study_market(dataclasses.replace(bundle.config, dataset=str(source)))
     have = [str(a) for a in market.columns.unique("asset")]
     if not is_data_path(str(source)) and set(bundle.assets) <= set(have) and len(have) > len(bundle.assets):
         market = market.loc[:, market.columns.get_level_values("asset").isin(bundle.assets)]

@@ -15,8 +15,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['load_study_data', 'rolling_normalise', 'study_target', 'study_features', 'study_splits', 'model_settings',
-           'ensemble_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'size_positions',
+__all__ = ['study_market', 'load_study_data', 'rolling_normalise', 'study_target', 'study_features', 'study_splits',
+           'model_settings', 'ensemble_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'size_positions',
            'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'earned_returns', 'trade', 'significance',
            'fold_trades', 'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic',
            'EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig',
@@ -71,7 +71,7 @@ _all_ = ["TMP_PREFIX", "write_json_atomic", "write_text_atomic", "EXECUTION_PARA
          "TECHNIQUE_KEYS", "EXOG_LAGS", "STUDY_SIZING"]
 
 # %% ../nbs/07d_study.ipynb #c011
-def _study_market(c: StudyConfig) -> tuple[pd.DataFrame, str, object]:
+def study_market(c: StudyConfig) -> tuple[pd.DataFrame, str, object]:
     "(market frame, description, survivorship bias: True / False / 'unknown') of the study's dataset."
     if c.dataset == "sim":
         days = pd.bdate_range(c.start, c.end)
@@ -88,7 +88,7 @@ def _study_market(c: StudyConfig) -> tuple[pd.DataFrame, str, object]:
 def load_study_data(config: StudyConfig) -> tuple[pd.DataFrame, dict]:
     "The market frame of the study (dataset, assets, dates) and a description of it for metrics.json."
     c = config
-    market, description, survivorship = _study_market(c)
+    market, description, survivorship = study_market(c)
     if c.asset_list and c.dataset != "sim":
         _check_assets(c, list(market.columns.unique("asset")))
         market = market.loc[:, market.columns.get_level_values("asset").isin(c.asset_list)]

@@ -19,9 +19,9 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['BENCHMARKS', 'BASELINES', 'config_hash', 'ENSEMBLES', 'BLEND_METHODS', 'signal_returns', 'equal_weight_returns',
-           'buy_and_hold_returns', 'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'run_walk_forward',
-           'ModelComparison', 'compare_models', 'Split', 'walk_forward_splits', 'splits_table', 'check_splits',
-           'plot_splits', 'daily_ic', 'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year',
+           'buy_and_hold_returns', 'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'build_fold_model',
+           'run_walk_forward', 'ModelComparison', 'compare_models', 'Split', 'walk_forward_splits', 'splits_table',
+           'check_splits', 'plot_splits', 'daily_ic', 'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year',
            'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio',
            'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set',
            'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
@@ -334,7 +334,7 @@ def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> W
     return replace(config, **overrides) if overrides else config
 
 # %% ../nbs/05d_validation.ipynb #c029
-def _build(model, n_features: int, seq_len: int, seed: int):
+def build_fold_model(model, n_features: int, seq_len: int, seed: int):
     "A fresh torch model from a name, a dict(name=..., **kwargs) or a callable(n_features) -> nn.Module."
     if callable(model) and not isinstance(model, (str, dict)):
         torch.manual_seed(seed)
@@ -443,7 +443,7 @@ def _train_member(run: _WalkForwardRun, spec, offset: int, s: Split, tr, va, pre
     warm = cfg.warm_start and prev is not None
     fold_cfg = replace(run.train, seed=run.train.seed + cfg.seed + s.fold + offset)
     if warm and cfg.warm_start_epochs is not None: fold_cfg = replace(fold_cfg, epochs=cfg.warm_start_epochs)
-    net = _build(spec, run.ds.n_features, cfg.seq_len, cfg.seed + s.fold + offset)
+    net = build_fold_model(spec, run.ds.n_features, cfg.seq_len, cfg.seed + s.fold + offset)
     return fit(net, tr, va if len(va) else None, fold_cfg, warm_start=prev if warm else None), warm
 
 def _summary(res, warm: bool) -> dict:
@@ -552,7 +552,7 @@ _FITTERS = {"none": _fit_single, "time_blocks": _fit_time_blocks, "blend": _fit_
 
 def _valid_from_state(run: _WalkForwardRun, s: Split, va, state) -> pd.DataFrame:
     "Validation predictions of a plain run's cached fold: its saved weights, rebuilt, predict valid (as when it was fitted)."
-    net = _build(run.cfg.model, run.ds.n_features, run.cfg.seq_len, run.cfg.seed + s.fold)
+    net = build_fold_model(run.cfg.model, run.ds.n_features, run.cfg.seq_len, run.cfg.seed + s.fold)
     net.load_state_dict(state)
     v = _predict(net, va, run.cfg); v["fold"] = s.fold
     return _parquet_roundtrip(v)[0]
