@@ -438,9 +438,10 @@ def _check_names(c: StudyConfig) -> None:
     if c.sizing == "kelly_binary" and head not in ("direction", "multitask"):
         raise ConfigError("sizing 'kelly_binary' needs the model's up-probability: train with loss 'directional' or "
                           f"'multitask', or head 'direction'/'multitask' (loss is {c.loss!r}, head {head!r})")
-    if c.sizing == "uncertainty" and c.n_seeds < 2 and head != "quantile" and not c.mc_samples:
+    if c.sizing == "uncertainty" and c.n_seeds < 2 and head != "quantile" and not c.mc_samples and c.ensemble != "time_blocks":
         raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement), "
-                          f"mc_samples > 0 (MC dropout) or a quantile head; got n_seeds={c.n_seeds}, loss={c.loss!r}")
+                          "mc_samples > 0 (MC dropout), ensemble 'time_blocks' (the members' spread) or a quantile head; "
+                          f"got n_seeds={c.n_seeds}, loss={c.loss!r}, ensemble={c.ensemble!r}")
     for b in c.baseline_list: check_choice("baseline", b, choices["baselines"])
     # the data itself, before a run directory exists, not inside the notebook
     market = read_study_file(c.dataset) if is_data_path(c.dataset) else load_dataset(c.dataset) if c.dataset in DATASETS else None

@@ -44,7 +44,7 @@ ARMS = {
                                  temporal_dropout=0.1, l1_input=1e-4, grad_clip=0.5),
     "lstm2_flf_rnn_dropout_l2": dict(model="lstm", n_layers=2, rnn_dropout=0.3, l2_recurrent=0.01, loss="flf", sizing="sign"),
     # the ensemble / transfer keys of the walk-forward (the plain arm to compare with: lstm_mse_sign)
-    "lstm_time_blocks_thin": dict(model="lstm", loss="mse", sizing="sign", ensemble="time_blocks", n_members=2,
+    "lstm_time_blocks_thin": dict(model="lstm", loss="mse", sizing="uncertainty", ensemble="time_blocks", n_members=2,
                                   block_days=10, min_test_samples=10**6),
     "lstm_transfer": dict(model="lstm", loss="mse", sizing="sign", transfer=True),
     "stack_lstm_ridge": dict(model="lstm", loss="mse", sizing="sign", ensemble="stack", members="lstm,ridge"),
@@ -189,6 +189,19 @@ def test_kelly_binary_sizes_from_the_up_probability(runs):
     book = r.positions["model"].unstack()
     common = direct.index.intersection(book.index)
     pd.testing.assert_frame_equal(book.loc[common, direct.columns], direct.loc[common], check_names=False, check_freq=False)
+
+
+def test_uncertainty_sizes_from_the_members_spread(runs):
+    "One seed, ensemble=time_blocks: the uncertainty sizing reads the members' spread (the frame's std), nothing else."
+    r = runs["lstm_time_blocks_thin"][0]
+    assert r.config.n_seeds == 1 and (r.predictions["std"] > 0).mean() > 0.9
+    direct = positions_from_signal(r.predictions[["prediction", "target", "std"]], "uncertainty")
+    book = r.positions["model"].unstack()
+    common = direct.index.intersection(book.index)
+    assert len(common) > 50
+    pd.testing.assert_frame_equal(book.loc[common, direct.columns], direct.loc[common], check_names=False, check_freq=False)
+    sign = positions_from_signal(r.predictions[["prediction", "target"]], "sign")  # control: the spread does change the book
+    assert not np.allclose(sign.loc[common].to_numpy(), direct.loc[common].to_numpy())
 
 
 def test_kelly_binary_sizes_from_the_calibrated_probability(runs):
