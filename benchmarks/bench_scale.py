@@ -10,6 +10,7 @@ cleanly when absent), at each size (the first n tickers in alphabetical order):
    on the same tickers: wall seconds and peak RSS;
 3. at 100 assets, the cross-asset matrix features old (`_reference_cross_asset`: dates x N x N tensor) vs new
    (`_cross_asset`) side by side: time and peak RSS.
+4. a projection of time and memory to 3,000 assets x 20 years from the measured scaling (`projection`).
 Every measurement runs in its own subprocess, one thread (OMP/MKL/torch), so each peak is its own. Ratios between
 sizes show how cost grows with the universe. Machine load matters for wall times: the load average is printed.
 """
@@ -83,6 +84,35 @@ def run(task, n):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def projection(rows, n_assets=3000, n_dates=5040, dates_measured=1259, ram_gb=24):
+    """Lines projecting the measured costs to `n_assets` x `n_dates` (3,000 stocks x 20 years: CRSP-sized).
+
+    Time: cpu_s = a N + b N^2 fitted by least squares on the measured sizes (the N^2 part is the MST and the one
+    correlation matrix per refresh date), times the ratio of dates (every cost is linear in dates at fixed N, the
+    refresh dates included). Memory: the output frame is float64, linear in N x dates; the peak above the input keeps
+    the measured peak / frame ratio at the largest size. The study is projected linearly in N x dates (its samples)."""
+    import numpy as np
+    out, scale_d = [f"\nprojection to {n_assets:,} assets x {n_dates:,} dates (measured on {dates_measured:,} dates):"], n_dates / dates_measured
+    for task in ("features", "study"):
+        ok = sorted((r for r in rows if r.get("task") == task and "error" not in r), key=lambda r: r["assets"])
+        if len(ok) < 2: continue
+        N = np.array([r["assets"] for r in ok], float); cpu = np.array([r["cpu_s"] for r in ok])
+        if task == "features":
+            coef = np.linalg.lstsq(np.c_[N, N ** 2], cpu, rcond=None)[0].clip(min=0)
+            t = (coef[0] * n_assets + coef[1] * n_assets ** 2) * scale_d
+            frame = ok[-1]["frame_mb"] * n_assets / ok[-1]["assets"] * scale_d
+            peak = ok[-1]["peak_above_mb"] / max(ok[-1]["frame_mb"], 1) * frame
+            fits = "fits" if peak / 1024 < ram_gb else "does NOT fit"
+            out.append(f"  features: about {t / 60:.1f} min on one thread (fit {coef[0]:.2e} s/asset + {coef[1]:.2e} s/asset^2 "
+                       f"per {dates_measured} dates); output {frame / 1024:.1f} GB, peak above the input about {peak / 1024:.1f} GB: "
+                       f"{fits} in {ram_gb} GB")
+        else:
+            per = ok[-1]["cpu_s"] / ok[-1]["assets"]
+            out.append(f"  quick study: about {per * n_assets * scale_d / 3600:.1f} h on one thread at the largest size's "
+                       f"{per:.2f} s per asset (linear in samples: an assumption; more folds and seeds multiply it)")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="20,100,505"); ap.add_argument("--no-study", action="store_true")
@@ -111,6 +141,7 @@ def main():
           f"{old.get('peak_above_mb', float('nan')):.0f} MB, new {new.get('cpu_s', float('nan')):.2f} s / "
           f"{new.get('peak_above_mb', float('nan')):.0f} MB: time x{old.get('cpu_s', 0) / max(new.get('cpu_s', 1e-9), 1e-9):.1f}, "
           f"memory x{old.get('peak_above_mb', 0) / max(new.get('peak_above_mb', 1), 1):.1f}")
+    for line in projection(rows): print(line)
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(rows, indent=1))
 
