@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output-root", default="output", help="root folder for results (default: output)")
     grid = ssub.add_parser("grid", help="run every point of a YAML grid in parallel; finished points are skipped")
     grid.add_argument("grid_file", help="YAML file with name/preset/params/grid")
-    grid.add_argument("--workers", type=int, default=1, help="points run at once (default: 1)")
+    grid.add_argument("--workers", type=int, default=None, help="points run at once (default: the number of cores)")
+    grid.add_argument("--engine", default="local", help="where the points run: local (worker processes here) or ray (default: local)")
+    grid.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT (default: a local Ray for this run)")
     grid.add_argument("--output-root", default="output", help="root folder for results (default: output)")
     params = ssub.add_parser("params", help="list every study parameter with its value under a preset")
     params.add_argument("--preset", default="quick", help=f"one of {', '.join(PRESETS)} (default: quick)")
@@ -91,7 +93,7 @@ def cmd_study_run(args) -> int:
 # %% ../nbs/07f_cli.ipynb #c011
 def cmd_study_grid(args) -> int:
     "lq study grid: run (or resume) a grid; exit 1 when a point failed."
-    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers)
+    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers, engine=args.engine, address=args.address)
     failed = res[res["status"].str.startswith("failed")]
     print(_fmt(res.drop(columns="dir")))
     if len(failed):

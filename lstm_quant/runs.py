@@ -30,6 +30,7 @@ from .core import (ConfigError, DataError, TMP_PREFIX, atomic_path, check_choice
                              write_json_atomic)
 from .validation import deflated_sharpe_ratio
 from .study_config import EXECUTION_PARAMS, resolve_params
+from .executor import default_workers, get_executor
 
 # %% ../nbs/07b_runs.ipynb #c008
 NOTEBOOK_NAME = "study.ipynb"  # the executed notebook inside a run directory
@@ -179,17 +180,6 @@ def load_grid(source) -> dict:
     return dict(name=name, preset=preset, params=base, grid=axes, points=points)
 
 # %% ../nbs/07b_runs.ipynb #c025
-def _set_parent_death_signal():
-    "Linux: have the kernel SIGKILL this process when its parent dies (no orphans after a killed grid)."
-    try:
-        import ctypes, signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except Exception: pass
-
-def _worker_init(n_threads: int):
-    _set_parent_death_signal()
-    for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"): os.environ[k] = str(n_threads)
-
 def _log_line(log_path: Path, text: str):
     "Append one line to the grid log (O_APPEND: lines from parallel workers do not interleave)."
     fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -220,11 +210,14 @@ def run_grid_point(params: dict, run_dir: str | Path, *, log_path: str | Path | 
         return "done"
 
 # %% ../nbs/07b_runs.ipynb #c026
-def run_grid(source, *, output_root: str | Path = "output", workers: int = 1, echo=print) -> pd.DataFrame:
-    """Run every point of a grid (see `load_grid`) into `output_root/<name>/<params_hash>/`, `workers` at a time,
-    skipping points that are already complete. Returns one row per point with its status and directory."""
+def run_grid(source, *, output_root: str | Path = "output", workers: int | None = 1, engine: str = "local",
+             address: str | None = None, echo=print, progress: bool = True) -> pd.DataFrame:
+    """Run every point of a grid (see `load_grid`) into `output_root/<name>/<params_hash>/`, `workers` at a time
+    (None: the number of cores) through the executor `engine` (`local` or `ray`, at `address`; see `get_executor`),
+    skipping points that are already complete. One progress bar; each point's log is `logs/<params_hash>.log`.
+    Returns one row per point with its status and directory."""
     spec = load_grid(source)
-    workers = check_int("workers", workers, lo=1)
+    workers = check_int("workers", default_workers() if workers is None else workers, lo=1)
     grid_dir = Path(output_root) / spec["name"]; grid_dir.mkdir(parents=True, exist_ok=True)
     rows = [dict(point=params_hash(p), **{k: p[k] for k in spec["grid"]}) for p in spec["points"]]
     write_json_atomic(dict(name=spec["name"], preset=spec["preset"], params=spec["params"], grid=spec["grid"],
@@ -235,16 +228,11 @@ def run_grid(source, *, output_root: str | Path = "output", workers: int = 1, ec
     echo(f"grid {spec['name']}: {len(rows)} points, {len(rows) - len(todo)} already complete, "
          f"running {len(todo)} with {workers} worker(s) -> {grid_dir}")
     if todo:
-        import concurrent.futures as cf, multiprocessing as mp
-        n_threads = max(1, (os.cpu_count() or 1) // workers)
-        with cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn"),
-                                    initializer=_worker_init, initargs=(n_threads,)) as pool:
-            futures = {pool.submit(run_grid_point, p, grid_dir / r["point"], log_path=log_path): r for p, r in todo}
-            for fut in cf.as_completed(futures):
-                r = futures[fut]
-                try: r["status"] = fut.result()
-                except Exception as e: r["status"] = f"failed: {type(e).__name__}: {e}"
-                echo(f"  {r['point']} {r['status'].splitlines()[0]}")
+        with get_executor(engine, workers=min(workers, len(todo)), address=address, progress=progress) as ex:
+            status = ex.map(run_grid_point, [(p, grid_dir / r["point"]) for p, r in todo], log_path=log_path,
+                            names=[r["point"] for _, r in todo], logs=[grid_dir / "logs" / f"{r['point']}.log" for _, r in todo],
+                            desc=f"grid {spec['name']}")
+        for (_, r), st in zip(todo, status): r["status"] = st
     out = pd.DataFrame(rows).set_index("point")
     out["dir"] = [str(grid_dir / h) for h in out.index]
     return out

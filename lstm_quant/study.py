@@ -7,6 +7,7 @@ Docs: https://example.invalid/lstm_quant/study.html.md"""
 
 # %% ../nbs/07d_study.ipynb #c002
 from __future__ import annotations
+import contextlib
 import dataclasses
 import shutil
 import sys
@@ -55,6 +56,7 @@ from .runs import (NOTEBOOK_NAME, STUDY_NOTEBOOK, GRID_KEYS, LEADERBOARD_METRICS
     load_grid, run_grid_point, run_grid, find_runs, leaderboard)
 from .report import (TABLE_COLUMNS, ALPHA, SURVIVORSHIP_DATASETS, metrics_table, verdict, save_figure_atomic, study_figures,
     StudyResult, write_study_outputs, positions_frame, _ok)
+from .executor import default_workers, get_executor
 
 # %% ../nbs/07d_study.ipynb #c005
 # The room's front door: the public names of the study room (and the core writers it used to define), importable from
@@ -179,25 +181,38 @@ def train_settings(config: StudyConfig) -> TrainConfig:
                        feature_noise=c.feature_noise, grad_clip=c.grad_clip or None, num_threads=c.threads, progress=False)
 
 # %% ../nbs/07d_study.ipynb #c016
+def _walk_forward_seed(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
+                       config: StudyConfig, k: int, cache_dir: str | Path | None = None, echo=None):
+    "The walk-forward of seed `config.seed + k` (with the baselines for k = 0): one unit of `walk_forward`'s executor."
+    c, s = config, config.seed + k
+    def progress(fold, row, s=s):
+        if echo: echo(f"seed {s} fold {fold}: test {row['test_start'].date()}..{row['test_end'].date()}, "
+                      f"IC {row['test_ic']:+.4f}, {row.get('epochs_run', '?')} epochs, {row['seconds']:.1f}s"
+                      f"{' (cached)' if row.get('from_cache') else ''}")
+    with torch_threads(c.threads):  # prediction and baselines too, not only fit
+        return run_walk_forward(market, splits=splits, features=features, target=target, horizon=c.horizon,
+                                seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
+                                warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
+                                baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
+                                mc_samples=c.mc_samples, seed=s, on_fold_end=progress, **ensemble_settings(c))
+
 def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
-                 config: StudyConfig, *, cache_dir: str | Path | None = None, echo=None):
+                 config: StudyConfig, *, cache_dir: str | Path | None = None, echo=None, executor=None,
+                 log_dir: str | Path | None = None):
     """Out-of-sample predictions by `run_walk_forward` (validation chapter), once per seed; baselines on the same
     splits, samples and scalers. Returns (predictions, baselines, folds): predictions (date, asset) -> `prediction`
-    (mean over seeds), `target`, `fold`, and `std` plus `seed_<k>` when `n_seeds` > 1; baselines name -> frame."""
+    (mean over seeds), `target`, `fold`, and `std` plus `seed_<k>` when `n_seeds` > 1; baselines name -> frame.
+    With an `executor` (`get_executor`) the seeds run as its units, each seed's fold lines in `log_dir/seed_<k>.log`;
+    without one, one after another here. Each seed seeds itself, so the numbers are the same either way."""
     c = config
     seeds = [c.seed + k for k in range(c.n_seeds)]
-    runs = []
-    for k, s in enumerate(seeds):
-        def progress(fold, row, s=s):
-            if echo: echo(f"seed {s} fold {fold}: test {row['test_start'].date()}..{row['test_end'].date()}, "
-                          f"IC {row['test_ic']:+.4f}, {row.get('epochs_run', '?')} epochs, {row['seconds']:.1f}s"
-                          f"{' (cached)' if row.get('from_cache') else ''}")
-        with torch_threads(c.threads):  # prediction and baselines too, not only fit
-            runs.append(run_walk_forward(market, splits=splits, features=features, target=target, horizon=c.horizon,
-                                         seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
-                                         warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
-                                         baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
-                                         mc_samples=c.mc_samples, seed=s, on_fold_end=progress, **ensemble_settings(c)))
+    if executor is None or len(seeds) == 1:
+        runs = [_walk_forward_seed(market, features, target, splits, c, k, cache_dir, echo) for k in range(len(seeds))]
+    else:
+        runs = executor.map(_walk_forward_seed, [(market, features, target, splits, c, k, cache_dir) for k in range(len(seeds))],
+                            echo=echo if getattr(executor, "inline", False) else (print if echo else None),
+                            names=[f"seed {s}" for s in seeds], desc="seeds",
+                            logs=[Path(log_dir) / f"seed_{s}.log" for s in seeds] if log_dir is not None else None)
     pred = runs[0].predictions.copy()
     if len(runs) > 1:
         cols = {f"seed_{s}": r.predictions["prediction"].reindex(pred.index) for s, r in zip(seeds, runs)}
@@ -384,10 +399,13 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     return m
 
 # %% ../nbs/07d_study.ipynb #c028
-def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print) -> StudyResult:
+def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print, workers: int | None = 1,
+              engine: str = "local", address: str | None = None) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`
     (default: `config.output_dir`; nothing is written when both are empty). Finished walk-forward folds are cached in
-    `output_dir/wf_cache`, so a rerun into the same directory after an interruption skips them."""
+    `output_dir/wf_cache`, so a rerun into the same directory after an interruption skips them. The seeds train
+    `workers` at a time through the executor `engine` (`local` or `ray` at `address`; see `get_executor`); the default,
+    one local worker, trains them one after another in this process. The numbers do not depend on it."""
     t0, started = time.perf_counter(), time.strftime("%Y-%m-%dT%H:%M:%S")
     c = config if isinstance(config, StudyConfig) else StudyConfig(**resolve_params(None, config, check=False))
     validate_config(c)
@@ -399,8 +417,12 @@ def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = Non
     splits = study_splits(ds, c)
     echo(f"{data_info['name']}: {data_info['n_assets']} assets, {data_info['first']}..{data_info['last']}; "
          f"{len(ds)} samples x {ds.n_features} features ({c.features}); {len(splits)} folds of {c.test_days} test days")
-    predictions, baselines, folds = walk_forward(market, features, target, splits, c, echo=echo,
-                                                 cache_dir=out / "wf_cache" if out is not None else None)
+    parallel = c.n_seeds > 1 and (engine != "local" or workers != 1)
+    with (get_executor(engine, workers=min(workers or default_workers(), c.n_seeds), address=address)
+          if parallel else contextlib.nullcontext()) as ex:
+        predictions, baselines, folds = walk_forward(market, features, target, splits, c, echo=echo,
+                                                     cache_dir=out / "wf_cache" if out is not None else None,
+                                                     executor=ex, log_dir=out / "logs" if out is not None else None)
     regime = regime_filter_for(market, c.regime_method) if c.regime_filter else None
     signals = {"model": predictions, **baselines}
     backtests = trade(signals, market, c, regime=regime)
