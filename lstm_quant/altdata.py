@@ -10,12 +10,13 @@ Docs: https://example.invalid/lstm_quant/altdata.html.md"""
 from __future__ import annotations
 import functools
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'news_sessions', 'lm_lexicon', 'lexicon_scores', 'score_news',
-           'news_features', 'simulate_news', 'read_news']
+__all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'KALMAN_FEATURES', 'news_sessions', 'lm_lexicon', 'lexicon_scores',
+           'score_news', 'news_features', 'simulate_news', 'read_news', 'LocalLevel', 'kalman_features']
 
 # %% ../nbs/01f_altdata.ipynb #c003
 import numpy as np
@@ -217,3 +218,91 @@ def read_news(path) -> pd.DataFrame:
     else: raise DataError(f"news file {p}: unknown format {p.suffix!r}; use .csv or .parquet")
     try: return _check_news(frame)
     except DataError as e: raise DataError(f"news file {p}: {e}") from None
+
+# %% ../nbs/01f_altdata.ipynb #c032
+@dataclass(frozen=True)
+class LocalLevel:
+    "Variances of the local-level model (units of the series squared): `obs_var` the noise, `level_var` the level's step per session."
+    obs_var: float
+    level_var: float
+
+KALMAN_FEATURES = ("level", "std", "age")  # filtered level, its standard deviation (series units), sessions since the last observation
+
+def _on_sessions(observations, index, *, lag: int = 0, close_time: str = "16:00", tz: str = "America/New_York") -> pd.DataFrame:
+    "Irregular observations (indexed by availability time) on the sessions: each in the first session that knows it, the last of a session kept."
+    obs = observations.to_frame(observations.name if observations.name is not None else "value") \
+        if isinstance(observations, pd.Series) else observations
+    if not isinstance(obs, pd.DataFrame) or not isinstance(obs.index, pd.DatetimeIndex):
+        raise DataError("observations must be a Series or DataFrame indexed by availability time (a DatetimeIndex)")
+    idx = _session_index(index)
+    lag = check_int("lag", lag, lo=0)
+    if obs.index.tz is not None: pos = news_sessions(obs.index, idx, close_time=close_time, tz=tz)
+    else:
+        pos = idx.searchsorted(obs.index.normalize(), side="left")
+        pos = np.where(pos < len(idx), pos, -1)
+    pos = np.where((pos >= 0) & (pos + lag < len(idx)), pos + lag, -1)
+    order = np.argsort(obs.index.asi8, kind="stable")
+    vals = obs.iloc[order].apply(pd.to_numeric, errors="coerce").astype("float64")
+    vals = vals.assign(_row=pos[order])[pos[order] >= 0]
+    out = vals.groupby("_row").last().reindex(range(len(idx)))  # last non-missing value per column and session
+    out.index = idx
+    return out
+
+def _fit_local_level(y: np.ndarray, name: str) -> LocalLevel:
+    import statsmodels.api as sm
+    n_obs = int(np.isfinite(y).sum())
+    if n_obs < 10: raise DataError(f"kalman_features: {name} has {n_obs} observation(s) up to fit_end; at least 10 are needed to fit the variances")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sm.tsa.UnobservedComponents(y, "llevel").fit(disp=False)
+    return LocalLevel(obs_var=float(res.params[0]), level_var=float(res.params[1]))
+
+def _local_level(y: np.ndarray, params: LocalLevel, *, smooth: bool = False):
+    """The statsmodels local-level model of `y` (NaN = no observation) with fixed variances, filtered; `smooth=True`
+    (two-sided, sees the future) only for the chapter's demonstration of the look-ahead, never for features."""
+    import statsmodels.api as sm
+    model = sm.tsa.UnobservedComponents(y, "llevel")
+    p = np.array([params.obs_var, params.level_var])
+    return model, (model.smooth(p) if smooth else model.filter(p))
+
+def kalman_features(observations, index, *,
+                    fit_end=None,  # date: the variances are fitted on the sessions up to it (the training end)
+                    params: LocalLevel | dict | None = None,  # or given variances (one LocalLevel, or asset -> LocalLevel)
+                    lag: int = 0,  # further sessions between availability and use
+                    close_time: str = "16:00", tz: str = "America/New_York",
+                    assets=None,  # broadcast a single series to these assets (e.g. a market-wide series)
+                    prefix: str = "kalman") -> pd.DataFrame:
+    """The causal level of an irregular series on the sessions `index` by a local-level Kalman filter (filtered states
+    only, never smoothed): columns (`{prefix}_level`, `{prefix}_std` in series units, `{prefix}_age` in sessions since
+    the last observation) x asset; NaN before an asset's first observation."""
+    if (fit_end is None) == (params is None):
+        raise ConfigError("kalman_features needs exactly one of fit_end (the variances are fitted on the sessions up to that "
+                          "date) or params (given variances): fitting on the whole sample would let later data in")
+    grid = _on_sessions(observations, index, lag=lag, close_time=close_time, tz=tz)
+    idx = grid.index
+    if fit_end is not None:
+        n_fit = int(idx.searchsorted(pd.Timestamp(fit_end), side="right"))
+        if n_fit == 0: raise DataError(f"kalman_features: fit_end {pd.Timestamp(fit_end).date()} is before the first session {idx[0].date()}")
+    blocks = {f"{prefix}_{k}": {} for k in KALMAN_FEATURES}
+    fitted = {}
+    for col in grid.columns:
+        y = grid[col].to_numpy()
+        if params is None: p = _fit_local_level(y[:n_fit], str(col))
+        else:
+            p = params.get(col) if isinstance(params, dict) else params
+            if not isinstance(p, LocalLevel): raise ConfigError(f"kalman_features params for {col!r} must be a LocalLevel, got {p!r}")
+        fitted[str(col)] = p
+        _, res = _local_level(y, p)
+        seen = np.isfinite(y)
+        started = np.cumsum(seen) > 0
+        last = np.maximum.accumulate(np.where(seen, np.arange(len(y)), -1))
+        blocks[f"{prefix}_level"][col] = np.where(started, res.filtered_state[0], np.nan)
+        blocks[f"{prefix}_std"][col] = np.where(started, np.sqrt(res.filtered_state_cov[0, 0]), np.nan)
+        blocks[f"{prefix}_age"][col] = np.where(started, np.arange(len(y)) - last, np.nan)
+    frames = {k: pd.DataFrame(v, idx) for k, v in blocks.items()}
+    if assets is not None:
+        if grid.shape[1] != 1: raise ConfigError("assets= broadcasts a single series; these observations have one column per asset already")
+        frames = {k: pd.DataFrame(np.repeat(f.to_numpy(), len(assets), axis=1), idx, list(assets)) for k, f in frames.items()}
+    out = pd.concat(frames, axis=1, names=["feature", "asset"])
+    out.attrs["kalman_params"] = {a: dict(obs_var=p.obs_var, level_var=p.level_var) for a, p in fitted.items()}
+    return out
