@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'KALMAN_FEATURES', 'news_sessions', 'lm_lexicon', 'lexicon_scores',
-           'score_news', 'news_features', 'simulate_news', 'read_news', 'LocalLevel', 'kalman_features']
+__all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'KALMAN_FEATURES', 'MIDAS_POLYS', 'news_sessions', 'lm_lexicon',
+           'lexicon_scores', 'score_news', 'news_features', 'simulate_news', 'read_news', 'LocalLevel',
+           'kalman_features', 'midas_weights', 'release_lags', 'MidasFit', 'fit_midas', 'midas_features']
 
 # %% ../nbs/01f_altdata.ipynb #c003
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
 
 # %% ../nbs/01f_altdata.ipynb #c004
 from .core import DataError, ConfigError, check_choice, check_int, check_number, unknown_name
+from .calendar import _flat_series, _lag_dates
 
 # %% ../nbs/01f_altdata.ipynb #c010
 NEWS_COLUMNS = ("time", "asset", "text", "category")  # the news table; `category` optional, `asset` empty = market-wide
@@ -305,4 +308,107 @@ def kalman_features(observations, index, *,
         frames = {k: pd.DataFrame(np.repeat(f.to_numpy(), len(assets), axis=1), idx, list(assets)) for k, f in frames.items()}
     out = pd.concat(frames, axis=1, names=["feature", "asset"])
     out.attrs["kalman_params"] = {a: dict(obs_var=p.obs_var, level_var=p.level_var) for a, p in fitted.items()}
+    return out
+
+# %% ../nbs/01f_altdata.ipynb #c039
+MIDAS_POLYS = ("exp_almon", "beta")
+_MIDAS_BOUNDS = {"exp_almon": ((-5.0, 5.0), (-1.0, 0.5)), "beta": ((0.5, 20.0), (0.5, 20.0))}
+_MIDAS_FLAT = {"exp_almon": (0.0, 0.0), "beta": (1.0, 1.0)}
+
+def midas_weights(theta, n_lags: int, *, poly: str = "exp_almon") -> np.ndarray:
+    """The K normalised lag weights (k = 1 the latest release), summing to 1: exponential Almon exp(t1 k + t2 k^2) or
+    beta x^(t1-1) (1-x)^(t2-1) at x = (k-1)/(K-1) inside (0, 1); theta (0, 0) resp. (1, 1) is flat."""
+    K = check_int("n_lags", n_lags, lo=1)
+    check_choice("MIDAS polynomial", poly, MIDAS_POLYS)
+    t1, t2 = (float(v) for v in theta)
+    k = np.arange(1, K + 1, dtype="float64")
+    if poly == "exp_almon": z = t1 * k + t2 * k ** 2
+    else:
+        x = np.clip((k - 1) / max(K - 1, 1), 1e-6, 1 - 1e-6)
+        z = (t1 - 1) * np.log(x) + (t2 - 1) * np.log1p(-x)
+    w = np.exp(z - z.max())
+    return w / w.sum()
+
+def release_lags(series, index, n_lags: int, *, lag=0) -> np.ndarray:
+    """[len(index), n_lags]: at each date the last `n_lags` values of a one-column series known then (value date +
+    `lag` business days <= date), latest first; NaN where fewer releases are known."""
+    s = _flat_series(series, "MIDAS series")
+    if s.shape[1] != 1: raise DataError(f"release_lags takes one series, got columns {list(s.columns)}")
+    c = s.iloc[:, 0].dropna()
+    K = check_int("n_lags", n_lags, lo=1)
+    avail = _lag_dates(c.index, lag)
+    order = np.argsort(avail.asi8, kind="stable"); avail, vals = avail[order], c.to_numpy()[order]
+    latest = avail.searchsorted(pd.DatetimeIndex(index), side="right") - 1
+    rows = latest[:, None] - np.arange(K)[None, :]
+    return np.where(rows >= 0, vals[np.clip(rows, 0, None)], np.nan)
+
+@dataclass(frozen=True)
+class MidasFit:
+    "A fitted MIDAS lag polynomial: prediction = intercept + slope * sum_k weights_k x_k (target units)."
+    poly: str
+    n_lags: int
+    theta: tuple
+    intercept: float
+    slope: float
+    train_end: pd.Timestamp | None
+    n_obs: int  # training rows used
+    @property
+    def weights(self) -> np.ndarray: return midas_weights(self.theta, self.n_lags, poly=self.poly)
+    def aggregate(self, lags: np.ndarray) -> np.ndarray: return lags @ self.weights
+    def predict(self, lags: np.ndarray) -> np.ndarray: return self.intercept + self.slope * self.aggregate(lags)
+
+def _profile_ssr(theta, X, y, poly):
+    m = X @ midas_weights(theta, X.shape[1], poly=poly)
+    A = np.column_stack([np.ones_like(m), m])
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return float(((y - A @ coef) ** 2).sum()), coef
+
+def fit_midas(series, target: pd.Series, *, n_lags: int = 4, poly: str = "exp_almon", train_end, horizon: int = 0,
+              lag=0) -> MidasFit:
+    """MIDAS weights fitted by least squares of `target` (a Series on dates) on its releases' lag polynomial, on the
+    target dates up to `train_end` less the last `horizon` of them (labels realised after `train_end`)."""
+    check_choice("MIDAS polynomial", poly, MIDAS_POLYS)
+    horizon = check_int("horizon", horizon, lo=0)
+    if not isinstance(target, pd.Series) or not isinstance(target.index, pd.DatetimeIndex):
+        raise DataError("fit_midas: target must be a Series on a DatetimeIndex")
+    end = pd.Timestamp(train_end)
+    tgt = target.sort_index().loc[:end]
+    if horizon: tgt = tgt.iloc[:-horizon]
+    X = release_lags(series, tgt.index, n_lags, lag=lag)
+    ok = np.isfinite(X).all(axis=1) & np.isfinite(tgt.to_numpy())
+    X, y = X[ok], tgt.to_numpy()[ok]
+    if len(y) < n_lags + 3:
+        raise DataError(f"fit_midas: {len(y)} training rows with {n_lags} known releases up to {end.date()}; need at least {n_lags + 3}")
+    bounds = _MIDAS_BOUNDS[poly]
+    grid = [(a, b) for a in np.linspace(*bounds[0], 9) for b in np.linspace(*bounds[1], 7)] + [_MIDAS_FLAT[poly]]
+    start = min(grid, key=lambda th: _profile_ssr(th, X, y, poly)[0])
+    res = minimize(lambda th: _profile_ssr(th, X, y, poly)[0], np.array(start), method="L-BFGS-B", bounds=bounds)
+    theta = tuple(float(v) for v in (res.x if res.fun <= _profile_ssr(start, X, y, poly)[0] else start))
+    _, (a, b) = _profile_ssr(theta, X, y, poly)
+    return MidasFit(poly, int(n_lags), theta, float(a), float(b), end, int(len(y)))
+
+def midas_features(series, index, *, n_lags: int = 4, poly: str = "exp_almon",
+                   theta=None,  # fixed polynomial parameters; default flat (or fitted, with target + train_end)
+                   target: pd.Series | None = None, train_end=None, horizon: int = 0,  # fit on the training rows only
+                   lag=0,  # business days from a value's date to its availability (0: the index is availability already)
+                   assets=None,  # broadcast to these assets (default one column 'market')
+                  ) -> pd.DataFrame:
+    """MIDAS-weighted features of a lower-frequency series on the dates `index`: `midas_{column}` = sum_k w_k x_{t,k}
+    over the last `n_lags` releases known at t (series units), one per column of `series`; the fits in `attrs['midas']`."""
+    s = _flat_series(series, "MIDAS series")
+    idx = pd.DatetimeIndex(index)
+    if target is not None and train_end is None:
+        raise ConfigError("midas_features: fitting the weights to a target needs train_end (the training rows' end)")
+    if target is not None and theta is not None: raise ConfigError("midas_features: pass theta or target, not both")
+    assets = ["market"] if assets is None else [str(a) for a in assets]
+    cols, fits = {}, {}
+    for c in s.columns:
+        if target is not None: fit = fit_midas(s[[c]], target, n_lags=n_lags, poly=poly, train_end=train_end, horizon=horizon, lag=lag)
+        else: fit = MidasFit(poly, check_int("n_lags", n_lags, lo=1), tuple(_MIDAS_FLAT[poly] if theta is None else theta), 0.0, 1.0, None, 0)
+        m = fit.aggregate(release_lags(s[[c]], idx, n_lags, lag=lag))
+        cols[f"midas_{c}"] = pd.DataFrame(np.repeat(m[:, None], len(assets), axis=1), idx, assets)
+        fits[str(c)] = dict(theta=list(fit.theta), weights=fit.weights.round(6).tolist(), intercept=fit.intercept,
+                            slope=fit.slope, train_end=None if fit.train_end is None else str(fit.train_end.date()), n_obs=fit.n_obs)
+    out = pd.concat(cols, axis=1, names=["feature", "asset"])
+    out.attrs["midas"] = fits
     return out
