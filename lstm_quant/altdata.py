@@ -16,8 +16,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'KALMAN_FEATURES', 'MIDAS_POLYS', 'news_sessions', 'lm_lexicon',
-           'lexicon_scores', 'score_news', 'news_features', 'simulate_news', 'read_news', 'LocalLevel',
-           'kalman_features', 'midas_weights', 'release_lags', 'MidasFit', 'fit_midas', 'midas_features']
+           'lexicon_scores', 'transformer_scores', 'score_news', 'news_features', 'simulate_news', 'read_news',
+           'LocalLevel', 'kalman_features', 'midas_weights', 'release_lags', 'MidasFit', 'fit_midas', 'midas_features']
 
 # %% ../nbs/01f_altdata.ipynb #c003
 import numpy as np
@@ -103,7 +103,38 @@ def lexicon_scores(texts) -> pd.DataFrame:
     return out
 
 # %% ../nbs/01f_altdata.ipynb #c019
-NEWS_SCORERS = ("lexicon",)
+@functools.lru_cache(maxsize=2)
+def _load_classifier(model_dir: str):
+    "Tokenizer, model and the positive / negative label rows of a local sequence-classification model directory."
+    p = Path(model_dir)
+    if not p.is_dir() or not (p / "config.json").exists():
+        raise ConfigError(f"the transformer scorer loads a local model directory (config.json, weights, tokenizer files), "
+                          f"never a download: {model_dir!r} is not one")
+    try: import transformers
+    except ImportError: raise ConfigError("the transformer scorer needs the transformers package: pip install 'lstm_quant[text]'") from None
+    tok = transformers.AutoTokenizer.from_pretrained(str(p), local_files_only=True)
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(str(p), local_files_only=True).eval()
+    labels = {str(v).lower(): int(k) for k, v in model.config.id2label.items()}
+    if not {"positive", "negative"} <= set(labels):
+        raise ConfigError(f"the model in {model_dir} has labels {sorted(labels)}; the scorer needs 'positive' and 'negative'")
+    return tok, model, labels["positive"], labels["negative"]
+
+def transformer_scores(texts, *, model_dir, batch_size: int = 32, max_length: int = 128) -> np.ndarray:
+    """P(positive) - P(negative) of each text, in [-1, 1], by the sequence classifier in the local directory `model_dir`
+    (FinBERT-style; loaded once, no download), `batch_size` texts at a time, each cut at `max_length` tokens."""
+    import torch
+    batch_size, max_length = check_int("batch_size", batch_size, lo=1), check_int("max_length", max_length, lo=2)
+    tok, model, i_pos, i_neg = _load_classifier(str(Path(model_dir).expanduser().resolve()))
+    texts, out = [str(t) for t in texts], []
+    with torch.no_grad():
+        for i in range(0, len(texts), batch_size):
+            enc = tok(texts[i:i + batch_size], padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+            prob = model(**enc).logits.float().softmax(-1)
+            out.append((prob[:, i_pos] - prob[:, i_neg]).numpy().astype("float64"))
+    return np.concatenate(out) if out else np.zeros(0)
+
+# %% ../nbs/01f_altdata.ipynb #c022
+NEWS_SCORERS = ("lexicon", "transformer")  # transformer: a local FinBERT-style classifier directory (model_dir=...)
 NEWS_FEATURES = ("news_score", "news_count", "news_decay", "news_mkt_score", "news_mkt_count", "news_mkt_decay")
 
 def _check_news(news: pd.DataFrame) -> pd.DataFrame:
@@ -120,9 +151,13 @@ def _check_news(news: pd.DataFrame) -> pd.DataFrame:
                             f"has empty text ({len(bad)} such row(s))")
     return out
 
-def score_news(texts, *, scorer: str = "lexicon", **kw) -> np.ndarray:
-    "Sentiment score in [-1, 1] of each text with `scorer` (`lexicon`: the Loughran-McDonald polarity)."
+def score_news(texts, *, scorer: str = "lexicon", model_dir=None, **kw) -> np.ndarray:
+    """Sentiment score in [-1, 1] of each text with `scorer`: `lexicon`, the Loughran-McDonald polarity; `transformer`,
+    P(positive) - P(negative) of the local classifier in `model_dir` (`transformer_scores`, keywords passed on)."""
     check_choice("news scorer", scorer, NEWS_SCORERS)
+    if scorer == "transformer":
+        if model_dir is None: raise ConfigError("scorer 'transformer' needs model_dir: a local model directory (never a download)")
+        return transformer_scores(texts, model_dir=model_dir, **kw)
     return lexicon_scores(texts)["polarity"].to_numpy()
 
 def _decayed(num: np.ndarray, den: np.ndarray, lam: float) -> np.ndarray:
@@ -183,7 +218,7 @@ def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_t
                                    unknown_asset_dropped=int(((j < 0) & (session >= 0)).sum()))
     return out
 
-# %% ../nbs/01f_altdata.ipynb #c021
+# %% ../nbs/01f_altdata.ipynb #c024
 _POS_WORDS = ("gain", "gains", "strong", "improved", "profitable", "success", "strength", "achieve")
 _NEG_WORDS = ("loss", "losses", "decline", "weak", "default", "downgrade", "closure", "recall")
 
@@ -211,7 +246,7 @@ def simulate_news(index, assets, *, items_per_day: float = 1.0, market_items_per
     out["time"] = pd.DatetimeIndex(out["time"]).tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
     return out.dropna(subset=["time"]).sort_values("time", kind="stable").reset_index(drop=True)
 
-# %% ../nbs/01f_altdata.ipynb #c029
+# %% ../nbs/01f_altdata.ipynb #c032
 def read_news(path) -> pd.DataFrame:
     "A news table from a CSV or Parquet file (columns time (tz-aware ISO 8601), asset, text, optional category), checked."
     p = Path(path).expanduser()
@@ -222,7 +257,7 @@ def read_news(path) -> pd.DataFrame:
     try: return _check_news(frame)
     except DataError as e: raise DataError(f"news file {p}: {e}") from None
 
-# %% ../nbs/01f_altdata.ipynb #c032
+# %% ../nbs/01f_altdata.ipynb #c035
 @dataclass(frozen=True)
 class LocalLevel:
     "Variances of the local-level model (units of the series squared): `obs_var` the noise, `level_var` the level's step per session."
@@ -310,7 +345,7 @@ def kalman_features(observations, index, *,
     out.attrs["kalman_params"] = {a: dict(obs_var=p.obs_var, level_var=p.level_var) for a, p in fitted.items()}
     return out
 
-# %% ../nbs/01f_altdata.ipynb #c039
+# %% ../nbs/01f_altdata.ipynb #c042
 MIDAS_POLYS = ("exp_almon", "beta")
 _MIDAS_BOUNDS = {"exp_almon": ((-5.0, 5.0), (-1.0, 0.5)), "beta": ((0.5, 20.0), (0.5, 20.0))}
 _MIDAS_FLAT = {"exp_almon": (0.0, 0.0), "beta": (1.0, 1.0)}
