@@ -2,6 +2,7 @@
 
 Modules:
 
+- `lstm_quant.altdata`: Point-in-time features from data beyond prices: timestamped news scored with the Loughran-McDonald lexicon and cut at the exchange's close, a causal Kalman filter for irregular alternative series, and MIDAS lag polynomials for monthly or quarterly releases, weights fitted on training data only.
 - `lstm_quant.baselines`: The fitted baselines every model must beat, on the very same windows and labels: LightGBM and ridge on the last rows of each window, and the momentum and reversal sign rules; then the LSTM and the baselines side by side on real data.
 - `lstm_quant.batches`: The time-ordered validation holdout with its embargo, and batches of tensors gathered straight from the zero-copy windows, per sample or per whole cross-section, for the training loop of 04a.
 - `lstm_quant.calendar`: Cyclical calendar features and point-in-time as-of joins that attach any dated exogenous series (macro figures, factor returns, sentiment) from the date it became knowable, with a bounded forward fill.

@@ -16,7 +16,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['study_market', 'load_study_data', 'rolling_normalise', 'study_target', 'study_features', 'study_splits',
+__all__ = ['study_market', 'load_study_data', 'rolling_normalise', 'study_target', 'study_news', 'study_features', 'study_splits',
            'model_settings', 'ensemble_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'size_positions',
            'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'earned_returns', 'trade', 'significance',
            'fold_trades', 'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic',
@@ -47,6 +47,7 @@ from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year,
 from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns
 from .regimes import RegimeFilter
 from .portfolio import rebalance_portfolio
+from .altdata import news_features, read_news
 from .study_config import (EXECUTION_PARAMS, PRESETS, BASELINES, FEATURE_SETS, UNUSABLE_LOSSES, StudyConfig, head_for_loss,
     name_choices, cast_param, parse_overrides, validate_config, resolve_params, parameter_table, _check_assets, is_data_path,
     read_study_file, parse_exog, load_exog, feature_spec, parse_features, model_options, study_head, technique_settings,
@@ -129,6 +130,15 @@ def study_target(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     if config.target == "direction": return direction_label(close, h)
     return forward_log_return(close, h)
 
+def study_news(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+    """The news features (01f_altdata: Loughran-McDonald scores, 16:00 New York close) of the study's assets from the file
+    `config.news`; items about assets outside the study are dropped, and a file with none about them is refused."""
+    nf = news_features(read_news(config.news), market.index, assets=list(market["close"].columns), unknown="drop")
+    if nf.attrs["news_items"]["used"] == 0:
+        raise DataError(f"news file {config.news}: no item about the study's assets {list(market['close'].columns)} "
+                        f"between {market.index[0].date()} and {market.index[-1].date()}")
+    return nf
+
 def study_features(market: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Features (dates x (feature, asset); values at t use data <= t) of the feature expression `config.features`, with
     the exogenous series of `config.exog` as of when each value became known, optionally normalised on a rolling window;
@@ -137,6 +147,7 @@ def study_features(market: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFr
     spec = feature_spec(config.features, fields=tuple(market.columns.unique("field")), exog_keys=tuple(exog))
     if exog: spec = dataclasses.replace(spec, vix_lag=0, exog_lag=0)  # load_exog re-stamped each series at its availability
     features = build_features(market, spec, exog=exog or None)
+    if config.news: features = pd.concat([features, study_news(market, config)], axis=1)
     if config.feature_norm == "rolling": features = rolling_normalise(features, config.norm_window)
     return features, study_target(market, config)
 
