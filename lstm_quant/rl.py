@@ -1,4 +1,4 @@
-r"""A gymnasium trading environment over the library's own windows, scaler and backtest convention (decided at close t, earned over t -> t+1, costs on the change of position), DDPG and TD3 agents from stable-baselines3 with an LSTM features extractor, seeded and deterministic on CPU, trained and evaluated inside the walk-forward and compared with the supervised LSTM.
+r"""A gymnasium trading environment over the library's own windows, scaler and backtest convention (decided at close t, earned over t -> t+1, costs on the change of position), DDPG and TD3 agents from stable-baselines3 with an LSTM features extractor, seeded and deterministic on CPU, trained and evaluated inside the walk-forward and compared with the supervised LSTM; a hedging environment on the hedging chapter's option task, where TD3 meets Black-Scholes delta and the supervised LSTM hedger on fresh paths.
 
 A side road of the risk room: instead of forecasting a return and sizing it (`06_risk`), a policy maps the window of
 features ending at close $t$ straight to a position $p_t \in [-1, 1]$ and is trained on the P&L itself
@@ -6,7 +6,9 @@ features ending at close $t$ straight to a position $p_t \in [-1, 1]$ and is tra
 agents DDPG, Lillicrap et al. 2016, ICLR, and TD3, Fujimoto et al. 2018, ICML). Peers that do this (FinRL) are known
 for same-bar look-ahead in their environments and for results that do not reproduce; here the environment is built
 from the same windows and scaler as supervised training, its rewards follow the backtest's one-day lag to the cent,
-and the look-ahead and reproducibility are tested. `gymnasium` and `stable-baselines3` are an optional extra:
+and the look-ahead and reproducibility are tested. The same agents then hedge the option of `06c_hedging` with
+costs (`make_hedging_env`, `compare_hedging`), against Black-Scholes delta and the supervised LSTM hedger; and a study
+reaches the trading agents with `sizing=rl` (`07d_study`). `gymnasium` and `stable-baselines3` are an optional extra:
 `pip install lstm_quant[rl]`; without it `import lstm_quant.rl` works and the functions say what to install.
 
 Docs: https://example.invalid/lstm_quant/rl.html.md"""
