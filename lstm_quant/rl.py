@@ -1,4 +1,4 @@
-r"""A gymnasium trading environment over the library's own windows, scaler and backtest convention (decided at close t, earned over t -> t+1, costs on the change of position), DDPG and TD3 agents from stable-baselines3 with an LSTM features extractor, seeded and deterministic on CPU, trained and evaluated inside the walk-forward and compared with the supervised LSTM.
+r"""A gymnasium trading environment over the library's own windows, scaler and backtest convention (decided at close t, earned over t -> t+1, costs on the change of position), DDPG and TD3 agents from stable-baselines3 with an LSTM features extractor, seeded and deterministic on CPU, trained and evaluated inside the walk-forward and compared with the supervised LSTM; a hedging environment on the hedging chapter's option task, where TD3 meets Black-Scholes delta and the supervised LSTM hedger on fresh paths.
 
 A side road of the risk room: instead of forecasting a return and sizing it (`06_risk`), a policy maps the window of
 features ending at close $t$ straight to a position $p_t \in [-1, 1]$ and is trained on the P&L itself
@@ -6,7 +6,9 @@ features ending at close $t$ straight to a position $p_t \in [-1, 1]$ and is tra
 agents DDPG, Lillicrap et al. 2016, ICLR, and TD3, Fujimoto et al. 2018, ICML). Peers that do this (FinRL) are known
 for same-bar look-ahead in their environments and for results that do not reproduce; here the environment is built
 from the same windows and scaler as supervised training, its rewards follow the backtest's one-day lag to the cent,
-and the look-ahead and reproducibility are tested. `gymnasium` and `stable-baselines3` are an optional extra:
+and the look-ahead and reproducibility are tested. The same agents then hedge the option of `06c_hedging` with
+costs (`make_hedging_env`, `compare_hedging`), against Black-Scholes delta and the supervised LSTM hedger; and a study
+reaches the trading agents with `sizing=rl` (`07d_study`). `gymnasium` and `stable-baselines3` are an optional extra:
 `pip install lstm_quant[rl]`; without it `import lstm_quant.rl` works and the functions say what to install.
 
 Docs: https://example.invalid/lstm_quant/rl.html.md"""
@@ -19,9 +21,10 @@ import time
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['RL_EXTRA', 'REWARDS', 'ALGOS', 'TradingEnv', 'make_trading_env', 'rollout', 'env_lookahead_check', 'LSTMExtractor',
-           'make_agent', 'train_agent', 'agent_positions', 'RLWalkForward', 'rl_walk_forward', 'strategy_table',
-           'compare_rl']
+__all__ = ['RL_EXTRA', 'REWARDS', 'ALGOS', 'HEDGE_REWARDS', 'HEDGE_ACTIONS', 'TradingEnv', 'make_trading_env', 'rollout',
+           'env_lookahead_check', 'LSTMExtractor', 'make_agent', 'train_agent', 'agent_positions', 'RLWalkForward',
+           'rl_walk_forward', 'strategy_table', 'compare_rl', 'rl_book', 'hedge_observations', 'action_to_hedge',
+           'HedgingEnv', 'make_hedging_env', 'agent_hedges', 'compare_hedging']
 
 # %% ../nbs/06d_rl.ipynb #c004
 import numpy as np
@@ -236,12 +239,15 @@ def make_agent(env, algo: str = "td3", *, seed: int = 0, hidden: int = 32,  # LS
                learning_starts: int = 100,  # random-action steps before the first update
                noise: float = 0.2,  # std of the Gaussian exploration noise on the position
                train_freq: int = 1, **kw):
-    "A DDPG or TD3 agent (stable-baselines3, CPU) with an `LSTMExtractor` over the window; `kw` go to the algorithm."
+    """A DDPG or TD3 agent (stable-baselines3, CPU) with an `LSTMExtractor` over a window observation [seq_len, n_obs]
+    (a 1-D observation, such as the hedging state, gets stable-baselines3's flat extractor and `hidden` is unused);
+    `kw` go to the algorithm."""
     _require_rl("make_agent")
     algo = check_choice("algo", algo, ALGOS)
     n = env.action_space.shape[0]
-    policy_kwargs = dict(features_extractor_class=LSTMExtractor, features_extractor_kwargs=dict(hidden=hidden),
-                         net_arch=list(net_arch), share_features_extractor=False)
+    policy_kwargs = dict(net_arch=list(net_arch), share_features_extractor=False)
+    if len(env.observation_space.shape) == 2:  # a window [seq_len, n_obs]: the LSTM over it; a 1-D state: the flat extractor
+        policy_kwargs.update(features_extractor_class=LSTMExtractor, features_extractor_kwargs=dict(hidden=hidden))
     cls = {"ddpg": DDPG, "td3": TD3}[algo]
     return cls("MlpPolicy", env, learning_rate=learning_rate, gamma=gamma, batch_size=batch_size,
                buffer_size=buffer_size, learning_starts=learning_starts, train_freq=train_freq,
@@ -373,3 +379,194 @@ def compare_rl(market: pd.DataFrame, rl: RLWalkForward, *, model="lstm", train=N
     bts = {k: backtest(v, ret.loc[dates], cost_bps=cost) for k, v in books.items()}
     table = strategy_table({k: b.net for k, b in bts.items()}, reference="supervised sign")
     return {"table": table, "backtests": bts, "predictions": pred}
+
+def rl_book(market: pd.DataFrame, *, features, splits, algo: str = "td3", seq_len: int = 20, cost_bps: float = 5.0,
+            timesteps: int = 1000, seed: int = 0, env_kw: dict | None = None, agent_kw: dict | None = None) -> tuple:
+    """A cross-sectional book from one agent per asset and fold (`rl_walk_forward` on the same `splits` and feature
+    frame (feature, asset)): each asset's position in [-1, 1] divided by the number of assets, so the gross exposure is
+    at most 1 as with the risk chapter's sizers. Returns (book: test dates x assets, asset -> RLWalkForward)."""
+    data = validate_market_data(market)
+    assets = list(dict.fromkeys(data.columns.get_level_values(1)))
+    runs = {a: rl_walk_forward(data, algo=algo, asset=a, features=features, seq_len=seq_len, cost_bps=cost_bps,
+                               splits=splits, timesteps=timesteps, seed=seed, env_kw=env_kw, agent_kw=agent_kw)
+            for a in assets}
+    book = pd.concat([r.positions for r in runs.values()], axis=1).sort_index().fillna(0.0) / len(assets)
+    book.index.name, book.columns.name = "date", "asset"
+    return book, runs
+
+# %% ../nbs/06d_rl.ipynb #c039
+from .hedging import bs_call_price, bs_delta, delta_hedges, hedge_report, hedging_pnl, lstm_hedges, simulate_gbm_paths, train_hedger
+
+# %% ../nbs/06d_rl.ipynb #c040
+HEDGE_REWARDS = ("mean_variance", "squared")
+HEDGE_ACTIONS = ("hedge", "delta_offset")
+
+def hedge_observations(S, t: int, prev_hedge, *, strike: float, sigma: float, maturity: float, n_steps: int,
+                       delta_in_obs: bool = True) -> np.ndarray:
+    """The agent's observation at rebalancing date t for spots `S` (one per path) and the hedges held before t:
+    [n_paths, 3 or 4] float32 of (log-moneyness / (sigma sqrt T), tau_t / T, h_{t-1}[, BS delta at (S_t, tau_t)])."""
+    S = np.asarray(S, dtype=np.float64).reshape(-1)
+    tau = maturity * (1 - t / n_steps)
+    cols = [np.log(S / strike) / (sigma * np.sqrt(maturity)), np.full(len(S), tau / maturity),
+            np.broadcast_to(np.asarray(prev_hedge, dtype=np.float64), S.shape)]
+    if delta_in_obs: cols.append(bs_delta(S, strike, tau, sigma))
+    return np.column_stack(cols).astype(np.float32)
+
+def action_to_hedge(action, S, t: int, *, kind: str, strike: float, sigma: float, maturity: float, n_steps: int,
+                    offset_width: float = 0.5) -> np.ndarray:
+    """Hedge ratios in [0, 1] from actions (one per path): `hedge`, the action is the ratio; `delta_offset`, the action
+    a in [-1, 1] moves the Black-Scholes delta at (S_t, tau_t) by offset_width * a (clipped to [0, 1])."""
+    a = np.asarray(action, dtype=np.float64).reshape(-1)
+    if kind == "hedge": return np.clip(a, 0.0, 1.0)
+    d = bs_delta(np.asarray(S, dtype=np.float64).reshape(-1), strike, maturity * (1 - t / n_steps), sigma)
+    return np.clip(d + offset_width * np.clip(a, -1.0, 1.0), 0.0, 1.0)
+
+class HedgingEnv(_EnvBase):
+    """Hedge a short European call along one path per episode: observation `hedge_observations` at step t, action the
+    hedge ratio h_t in [0, 1], reward from the mark-to-market P&L increment (option price units, times `reward_scale`)."""
+    metadata = {"render_modes": []}
+
+    def __init__(self, paths: np.ndarray, *, strike: float, sigma: float, maturity: float, cost: float,
+                 reward: str = "mean_variance", risk_aversion: float = 2.0, reward_scale: float = 1.0,
+                 action: str = "hedge", offset_width: float = 0.5, delta_in_obs: bool = True, random_path: bool = True,
+                 seed: int = 0):
+        super().__init__()
+        self.paths = paths  # [n_paths, n_steps + 1]
+        self.n_steps = paths.shape[1] - 1
+        self.strike, self.sigma, self.maturity, self.cost = strike, sigma, maturity, cost
+        self.reward_kind, self.risk_aversion, self.reward_scale = reward, risk_aversion, reward_scale
+        self.delta_in_obs, self.random_path = delta_in_obs, random_path
+        self.action_kind, self.offset_width = action, offset_width
+        tau = maturity * (1 - np.arange(self.n_steps + 1) / self.n_steps)
+        self.marks = bs_call_price(paths, strike, tau[None, :], sigma)  # V_t; V_n = payoff (tau = 0)
+        self.premium = float(bs_call_price(paths[0, 0], strike, maturity, sigma))
+        n_obs = 3 + int(delta_in_obs)
+        self.observation_space = spaces.Box(-np.inf, np.inf, shape=(n_obs,), dtype=np.float32)
+        self.action_space = spaces.Box(0.0 if action == "hedge" else -1.0, 1.0, shape=(1,), dtype=np.float32)
+        self._i = self._t = 0; self._h = 0.0; self._next = 0
+        self.reset(seed=seed)
+
+    def _obs(self) -> np.ndarray:
+        return hedge_observations(self.paths[self._i, self._t], self._t, self._h, strike=self.strike, sigma=self.sigma,
+                                  maturity=self.maturity, n_steps=self.n_steps, delta_in_obs=self.delta_in_obs)[0]
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        options = options or {}
+        unknown = set(options) - {"path"}
+        if unknown: raise unknown_name("reset option", sorted(unknown)[0], ["path"])
+        n = len(self.paths)
+        if "path" in options:
+            i = check_int("path", options["path"], lo=0)
+            if i >= n: raise DataError(f"reset path {i} is outside the {n} paths of the environment")
+        elif self.random_path: i = int(self.np_random.integers(0, n))
+        else: i, self._next = self._next % n, self._next + 1
+        self._i, self._t, self._h = i, 0, 0.0
+        return self._obs(), {"path": i, "step": 0}
+
+    def step(self, action):
+        if self._t >= self.n_steps: raise DataError("step after the end of the episode (maturity): call reset()")
+        i, t, S = self._i, self._t, self.paths[self._i]
+        h = float(action_to_hedge(action, S[t], t, kind=self.action_kind, strike=self.strike, sigma=self.sigma,
+                                  maturity=self.maturity, n_steps=self.n_steps, offset_width=self.offset_width)[0])
+        cost = self.cost * abs(h - self._h) * S[t]
+        last = t == self.n_steps - 1
+        if last: cost += self.cost * abs(h) * S[t + 1]  # unwinding at maturity
+        gain = h * (S[t + 1] - S[t])
+        dv = self.marks[i, t + 1] - self.marks[i, t]
+        dw = gain - cost - dv
+        reward = dw - 0.5 * self.risk_aversion * dw * dw if self.reward_kind == "mean_variance" else -dw * dw
+        info = {"path": i, "step": t, "hedge": h, "cost": cost, "gain": gain, "option_change": dv, "pnl": dw}
+        self._h, self._t = h, t + 1
+        obs = self._obs()  # at maturity: the state at S_n (the episode ends; nothing after it is read)
+        return obs, float(reward * self.reward_scale), last, False, info
+
+def make_hedging_env(paths: np.ndarray, *, strike: float = 100.0, sigma: float = 0.2,  # annual volatility of the BS marks and delta
+                     maturity: float = 1 / 12,  # years from the first to the last column of `paths`
+                     cost: float = 0.0,  # proportional cost, fraction of the traded notional (0.002 = 20 bp)
+                     reward: str = "mean_variance", risk_aversion: float = 2.0,  # kappa of the mean-variance reward, 1/price units
+                     reward_scale: float = 1.0,
+                     action: str = "hedge",  # 'hedge' (the ratio itself, in [0, 1]) or 'delta_offset' (BS delta + offset_width * a)
+                     offset_width: float = 0.5, delta_in_obs: bool = True,
+                     random_path: bool = True,  # a random path per episode (seeded), else the paths in turn
+                     seed: int = 0) -> "gym.Env":
+    """A `HedgingEnv` over simulated `paths` [n_paths, n_steps + 1] (e.g. `hedging.simulate_gbm_paths`): one path per
+    episode, the short call sold at its Black-Scholes price."""
+    _require_rl("make_hedging_env")
+    paths = np.asarray(paths, dtype=np.float64)
+    if paths.ndim != 2 or paths.shape[1] < 2: raise DataError(f"paths must be [n_paths, n_steps + 1] with n_steps >= 1, got shape {paths.shape}")
+    if not np.isfinite(paths).all() or (paths <= 0).any(): raise DataError("paths must be finite and positive prices")
+    for name, v in (("strike", strike), ("sigma", sigma), ("maturity", maturity)): check_number(name, v, lo=0, lo_open=True)
+    check_number("cost", cost, lo=0); check_number("risk_aversion", risk_aversion, lo=0)
+    check_number("reward_scale", reward_scale, lo=0, lo_open=True)
+    reward = check_choice("hedging reward", reward, HEDGE_REWARDS)
+    action = check_choice("hedging action", action, HEDGE_ACTIONS)
+    check_number("offset_width", offset_width, lo=0, lo_open=True)
+    return HedgingEnv(paths, strike=strike, sigma=sigma, maturity=maturity, cost=cost, reward=reward,
+                      risk_aversion=risk_aversion, reward_scale=reward_scale, action=action, offset_width=offset_width,
+                      delta_in_obs=delta_in_obs,
+                      random_path=random_path, seed=seed)
+
+def agent_hedges(agent, env: HedgingEnv, paths: np.ndarray) -> np.ndarray:
+    """Hedge ratios [n_paths, n_steps] of `agent`'s deterministic policy on `paths` (the settings of `env`), all paths at
+    once: at step t the observation is built from S_t and the hedge the policy chose at t-1 only."""
+    e = env.unwrapped
+    paths = np.asarray(paths, dtype=np.float64)
+    if paths.shape[1] != e.n_steps + 1: raise DataError(f"paths have {paths.shape[1] - 1} steps, the environment {e.n_steps}")
+    h = np.zeros((len(paths), e.n_steps))
+    prev = np.zeros(len(paths))
+    for t in range(e.n_steps):
+        obs = hedge_observations(paths[:, t], t, prev, strike=e.strike, sigma=e.sigma, maturity=e.maturity,
+                                 n_steps=e.n_steps, delta_in_obs=e.delta_in_obs)
+        prev = action_to_hedge(agent.predict(obs, deterministic=True)[0], paths[:, t], t, kind=e.action_kind, strike=e.strike,
+                               sigma=e.sigma, maturity=e.maturity, n_steps=e.n_steps, offset_width=e.offset_width)
+        h[:, t] = prev
+    return h
+
+# %% ../nbs/06d_rl.ipynb #c046
+def _check_fresh(test_seed: int, train_seed: int, lstm_seed: int, lstm_steps: int) -> None:
+    "ConfigError if the test paths' seed is one a training draw uses (train_hedger: seed + 1..steps and seed + 10_000)."
+    used = {train_seed, lstm_seed + 10_000, *range(lstm_seed + 1, lstm_seed + lstm_steps + 1)}
+    if test_seed in used: raise ConfigError(f"test_seed {test_seed} is also a training seed: the test paths must be fresh")
+
+def compare_hedging(*, strike: float = 100.0, sigma: float = 0.2, maturity: float = 1 / 12, n_steps: int = 21,
+                    cost: float = 0.002,  # proportional cost (fraction of traded notional)
+                    n_train_paths: int = 2000, n_test_paths: int = 20_000,
+                    timesteps: int = 5000,  # TD3 environment steps (n_steps per episode) per seed
+                    seeds=(0,),  # TD3 seeds (agent and path draws)
+                    lstm_steps: int = 300,  # optimiser steps of the supervised LSTM hedger (0: leave it out)
+                    lstm_hidden: int = 16, train_seed: int = 0, test_seed: int = 1_000_000,
+                    env_kw: dict | None = None,  # make_hedging_env keywords (default action 'delta_offset'; reward, ...)
+                    agent_kw: dict | None = None) -> dict:  # make_agent keywords
+    """TD3 vs Black-Scholes delta vs the supervised LSTM hedger on `n_test_paths` fresh GBM paths (seed `test_seed`).
+    Returns {'table': one `hedge_report` row per policy (+ 'seconds' of training), 'summary': TD3's mean and std
+    across seeds of each metric, 'hedges': policy -> [n_test_paths, n_steps], 'test_paths'}. Money figures are in the
+    option's price units (spot 100)."""
+    _require_rl("compare_hedging")
+    seeds = [check_int("seed", s, lo=0) for s in seeds]
+    if not seeds: raise ConfigError("compare_hedging needs at least one TD3 seed")
+    check_int("lstm_steps", lstm_steps, lo=0)
+    _check_fresh(test_seed, train_seed, train_seed, lstm_steps)
+    kw = dict(strike=strike, sigma=sigma, maturity=maturity)
+    train_paths = simulate_gbm_paths(n_train_paths, n_steps, s0=strike, sigma=sigma, maturity=maturity, seed=train_seed)
+    test_paths = simulate_gbm_paths(n_test_paths, n_steps, s0=strike, sigma=sigma, maturity=maturity, seed=test_seed)
+    premium = float(bs_call_price(strike, strike, maturity, sigma))
+    env_kw = {"action": "delta_offset", **(env_kw or {})}
+    agent_kw = {"net_arch": (64, 64), "gamma": 0.5, "learning_rate": 3e-3, "learning_starts": 200, "noise": 0.1, **(agent_kw or {})}
+    hedges, seconds = {"BS delta": delta_hedges(test_paths, **kw)}, {"BS delta": 0.0}
+    if lstm_steps:
+        t0 = time.perf_counter()
+        m, _ = train_hedger(**kw, s0=strike, n_steps=n_steps, cost=cost, loss="mse", steps=lstm_steps, hidden=lstm_hidden,
+                            seed=train_seed)
+        hedges["LSTM hedger (mse)"], seconds["LSTM hedger (mse)"] = lstm_hedges(m, test_paths, **kw), time.perf_counter() - t0
+    for s in seeds:
+        t0 = time.perf_counter()
+        env = make_hedging_env(train_paths, **kw, cost=cost, seed=s, **env_kw)
+        agent = train_agent(env, "td3", timesteps=timesteps, seed=s, **agent_kw)
+        hedges[f"td3 seed {s}"], seconds[f"td3 seed {s}"] = agent_hedges(agent, env, test_paths), time.perf_counter() - t0
+    rows = {k: {**hedge_report(*hedging_pnl(test_paths, h, strike=strike, premium=premium, cost=cost)),
+                "mean_hedge": float(h.mean()), "seconds": seconds[k]} for k, h in hedges.items()}
+    table = pd.DataFrame(rows).T
+    td3 = table.loc[[f"td3 seed {s}" for s in seeds]]
+    summary = pd.DataFrame({"mean": td3.mean(), "std": td3.std(ddof=1) if len(seeds) > 1 else np.nan})
+    return {"table": table, "summary": summary, "hedges": hedges, "test_paths": test_paths}

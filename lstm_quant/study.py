@@ -18,11 +18,11 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['study_market', 'load_study_data', 'rolling_normalise', 'study_target', 'study_news', 'study_features', 'study_splits',
            'model_settings', 'ensemble_settings', 'train_settings', 'walk_forward', 'sizing_settings', 'size_positions',
-           'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'earned_returns', 'trade', 'significance',
-           'fold_trades', 'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic', 'write_text_atomic',
-           'EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'StudyConfig',
-           'head_for_loss', 'name_choices', 'cast_param', 'parse_overrides', 'validate_config', 'resolve_params',
-           'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK', 'GRID_KEYS', 'LEADERBOARD_METRICS',
+           'regime_filter_for', 'sizing_for', 'buy_and_hold_positions', 'earned_returns', 'trade', 'rl_study_book',
+           'significance', 'fold_trades', 'study_metrics', 'run_study', 'TMP_PREFIX', 'write_json_atomic',
+           'write_text_atomic', 'EXECUTION_PARAMS', 'PRESETS', 'BASELINES', 'FEATURE_SETS', 'UNUSABLE_LOSSES',
+           'StudyConfig', 'head_for_loss', 'name_choices', 'cast_param', 'parse_overrides', 'validate_config',
+           'resolve_params', 'parameter_table', 'NOTEBOOK_NAME', 'STUDY_NOTEBOOK', 'GRID_KEYS', 'LEADERBOARD_METRICS',
            'write_parquet_atomic', 'read_metrics', 'is_complete', 'params_hash', 'new_run_dir', 'project_root',
            'study_notebook_path', 'clear_stale', 'run_study_notebook', 'load_grid', 'run_grid_point', 'run_grid',
            'find_runs', 'leaderboard', 'TABLE_COLUMNS', 'ALPHA', 'SURVIVORSHIP_DATASETS', 'metrics_table', 'verdict',
@@ -48,6 +48,7 @@ from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_
 from .regimes import RegimeFilter
 from .portfolio import rebalance_portfolio
 from .altdata import news_features, read_news
+from .rl import rl_book
 from .study_config import (EXECUTION_PARAMS, PRESETS, BASELINES, FEATURE_SETS, UNUSABLE_LOSSES, StudyConfig, head_for_loss,
     name_choices, cast_param, parse_overrides, validate_config, resolve_params, parameter_table, _check_assets, is_data_path,
     read_study_file, parse_exog, load_exog, feature_spec, parse_features, model_options, study_head, technique_settings,
@@ -265,6 +266,7 @@ def sizing_for(name: str, pred: pd.DataFrame, method: str) -> str:
     `equal_weight` benchmark, and for a baseline that lacks what the method needs (a `std` or quantiles for
     'uncertainty', `p_up` for 'kelly_binary'). `buy_and_hold` is not sized from a signal: see `buy_and_hold_positions`."""
     if name == "equal_weight": return "sign"
+    if method == "rl": return "rl" if name == "model" else "sign"  # the agents trade the model's book; baselines by sign
     if method == "uncertainty" and "std" not in pred.columns and len(quantile_columns(pred)) < 2: return "sign"
     if method == "kelly_binary" and "p_up" not in pred.columns: return "sign"
     return method
@@ -294,12 +296,14 @@ def earned_returns(market: pd.DataFrame, fill: str = "close") -> pd.DataFrame:
     r.index.name, r.columns.name = "date", "asset"
     return r
 
-def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None) -> dict:
+def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyConfig, *, regime=None,
+          books: dict | None = None) -> dict:
     """Backtest each strategy: `signals` maps a name to its predictions frame ((date, asset) with `prediction`, and
     `std`/`p_up`/quantiles when there are). Positions are decided at the close of t by `sizing` (`size_positions`;
     `equal_weight` holds every asset with equal weight, rebalanced daily; `buy_and_hold` lets the weights drift; see
     `sizing_for`), scaled by the regime filter's `regime_rule` when `regime` (a fitted RegimeFilter) is given, filled at
     `fill` (`earned_returns`), and pay `cost_bps` + `slippage_bps` per unit traded and `borrow_bps` a year on shorts.
+    `books` (name -> dates x assets positions) replaces the sizing of those strategies (`rl_study_book` under sizing 'rl').
     Returns name -> `BacktestResult` over the test dates."""
     c = config
     past = market["close"].pct_change(fill_method=None)  # what a sizer may know at close t
@@ -309,6 +313,7 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
     out = {}
     for name, pred in signals.items():
         if name == "buy_and_hold": pos = buy_and_hold_positions(pred, past)
+        elif books and name in books: pos = books[name]
         else: pos = size_positions(pred, sizing_for(name, pred, c.sizing), past, c)
         span = earned.index[(earned.index >= pos.index[0]) & (earned.index <= pos.index[-1])]
         span = span[span <= last_earned]
@@ -317,6 +322,16 @@ def trade(signals: dict[str, pd.DataFrame], market: pd.DataFrame, config: StudyC
         out[name] = backtest(pos, earned[pos.columns], cost_bps=c.cost_bps, slippage_bps=c.slippage_bps,
                              borrow_bps=c.borrow_bps)
     return out
+
+def rl_study_book(market: pd.DataFrame, features: pd.DataFrame, splits: list, config: StudyConfig) -> pd.DataFrame:
+    """sizing 'rl': the model strategy's book from the RL chapter's agents (`rl.rl_book`): per asset and fold one
+    `rl_algo` agent trained for `rl_timesteps` steps on the fold's training (and validation) window of the study's
+    features and `seq_len`, paying `cost_bps` + `slippage_bps`, seeded by `seed`; each position over the number of
+    assets. The supervised model still runs (its predictions give the IC rows); its signal does not trade."""
+    c = config
+    book, _ = rl_book(market, features=features, splits=splits, algo=c.rl_algo, seq_len=c.seq_len,
+                      cost_bps=c.cost_bps + c.slippage_bps, timesteps=c.rl_timesteps, seed=c.seed)
+    return book
 
 # %% ../nbs/07d_study.ipynb #c023
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
@@ -436,7 +451,8 @@ def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = Non
                                                      executor=ex, log_dir=out / "logs" if out is not None else None)
     regime = regime_filter_for(market, c.regime_method) if c.regime_filter else None
     signals = {"model": predictions, **baselines}
-    backtests = trade(signals, market, c, regime=regime)
+    books = {"model": rl_study_book(market, features, splits, c)} if c.sizing == "rl" else None
+    backtests = trade(signals, market, c, regime=regime, books=books)
     metrics = study_metrics(c, data_info, splits, predictions, baselines, backtests)
     metrics["folds_detail"] = jsonable(folds.reset_index().to_dict(orient="records"))
     metrics["settings"] = jsonable(dict(head=study_head(c), model=model_settings(c), train=train_settings(c).to_dict(),

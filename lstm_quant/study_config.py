@@ -8,6 +8,7 @@ Docs: https://example.invalid/lstm_quant/study_config.html.md"""
 # %% ../nbs/07a_study_config.ipynb #c002
 from __future__ import annotations
 import datetime as _dt
+import importlib.util
 import re
 import typing
 from dataclasses import asdict, dataclass, fields
@@ -15,7 +16,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXECUTION_PARAMS', 'PRESETS', 'FEATURE_SETS', 'UNUSABLE_LOSSES', 'TARGETS', 'FEATURE_NORMS', 'FILLS', 'EXOG_LAGS',
-           'REGIME_RULES', 'STUDY_SIZING', 'HEAD_OUTPUTS', 'MODEL_KEYS', 'TECHNIQUE_KEYS', 'StudyConfig',
+           'REGIME_RULES', 'STUDY_SIZING', 'RL_ALGOS', 'HEAD_OUTPUTS', 'MODEL_KEYS', 'TECHNIQUE_KEYS', 'StudyConfig',
            'head_for_loss', 'name_choices', 'is_data_path', 'read_study_file', 'parse_exog', 'load_exog',
            'parse_features', 'feature_spec', 'cast_param', 'parse_overrides', 'study_head', 'quantile_levels',
            'model_options', 'validate_config', 'resolve_params', 'technique_settings', 'parameter_table']
@@ -102,6 +103,8 @@ class StudyConfig:
     target_vol: float = 0.1  # vol_target: annualised volatility each asset's position is scaled to
     risk_aversion: float = 1.0  # mean_variance: risk aversion of the optimiser
     rebalance_days: int = 21  # mean_variance: trading days between rebalances
+    rl_algo: str = "td3"  # sizing rl: the RL chapter's agent, ddpg or td3 (one per asset and fold)
+    rl_timesteps: int = 1000  # sizing rl: environment steps each agent trains on its fold's training window
     regime_filter: bool = False  # scale positions by the regime filter (forward-filtered, refitted on the past)
     regime_method: str = "hmm"  # regime model: hmm or gmm
     regime_rule: str = "flat"  # flat (no position when turbulent), scale (half size) or soft (by the calm probability)
@@ -165,7 +168,8 @@ FEATURE_NORMS = ("none", "rolling")
 FILLS = ("close", "open")
 EXOG_LAGS = {"vix": 1, "wti": 5, "ff_factors": 22, "us_macro": 1}  # business days: why each, in "Exogenous series" below
 REGIME_RULES = ("flat", "scale", "soft")
-STUDY_SIZING = tuple(SIZING_METHODS) + ("mean_variance",)  # the risk chapter's sizers and the portfolio chapter's optimiser
+STUDY_SIZING = tuple(SIZING_METHODS) + ("mean_variance", "rl")  # the risk chapter's sizers, the portfolio chapter's optimiser, the RL chapter's agents
+RL_ALGOS = ("ddpg", "td3")  # sizing rl: the agents of the RL chapter (`rl.ALGOS`)
 HEAD_OUTPUTS = {"regression": ("prediction",), "direction": ("prediction", "logit"), "multitask": ("prediction", "logit"),
                 "quantile": ("prediction", "quantiles")}  # what each head of the models chapter returns
 
@@ -444,6 +448,12 @@ def _check_names(c: StudyConfig) -> None:
         raise ConfigError("sizing 'uncertainty' needs the model's uncertainty: n_seeds >= 2 (seed disagreement), "
                           "mc_samples > 0 (MC dropout), ensemble 'time_blocks' (the members' spread) or a quantile head; "
                           f"got n_seeds={c.n_seeds}, loss={c.loss!r}, ensemble={c.ensemble!r}")
+    check_choice("rl_algo", c.rl_algo, RL_ALGOS); check_int("parameter 'rl_timesteps'", c.rl_timesteps, lo=1)
+    if c.sizing == "rl" and c.fill != "close":
+        raise ConfigError("sizing 'rl' trains its agents on close-to-close rewards (decided at close t, earned t -> t+1): "
+                          f"use fill 'close' (got fill={c.fill!r}), or another sizing with fill 'open'")
+    if c.sizing == "rl" and not all(importlib.util.find_spec(m) for m in ("gymnasium", "stable_baselines3")):
+        raise ConfigError("sizing 'rl' needs gymnasium and stable-baselines3: pip install lstm_quant[rl]")
     for b in c.baseline_list: check_choice("baseline", b, choices["baselines"])
     # the data itself, before a run directory exists, not inside the notebook
     market = read_study_file(c.dataset) if is_data_path(c.dataset) else load_dataset(c.dataset) if c.dataset in DATASETS else None

@@ -21,7 +21,7 @@ def test_import_without_extra():
 def test_clear_error_without_extra():
     code = ("import lstm_quant.rl as rl\n"
             "for f in (lambda: rl.make_trading_env(None, start='2020', end='2021'), lambda: rl.make_agent(None),\n"
-            "          lambda: rl.rl_walk_forward(None)):\n"
+            "          lambda: rl.rl_walk_forward(None), lambda: rl.make_hedging_env(None), lambda: rl.compare_hedging()):\n"
             "    try: f()\n"
             "    except ImportError as e: assert 'pip install lstm_quant[rl]' in str(e), e\n"
             "    else: raise AssertionError('no ImportError')\n"

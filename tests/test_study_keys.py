@@ -48,6 +48,8 @@ ARMS = {
                                   block_days=10, min_test_samples=10**6),
     "lstm_transfer": dict(model="lstm", loss="mse", sizing="sign", transfer=True),
     "stack_lstm_ridge": dict(model="lstm", loss="mse", sizing="sign", ensemble="stack", members="lstm,ridge"),
+    # the RL chapter's agents trade the model's book (one TD3 agent per asset and fold, untrained: the walk checks the positions path)
+    "lstm_rl_td3": dict(model="lstm", loss="mse", sizing="rl", rl_timesteps=60),
 }
 
 
