@@ -21,7 +21,7 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'SURVEY', 'GUIDE', 'SHARE
            'LGBM', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict', 'benjamini_hochberg', 'synthetic_pair',
            'Claim', 'data_fingerprint', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'claim_arms',
            'run_claim', 'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'run_audit', 'write_audit',
-           'audit_markdown']
+           'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -34,7 +34,7 @@ from .core import (ConfigError, DataError, PERIODS_PER_YEAR, check_choice, check
 from .data import load_dataset
 from .ic import daily_ic, hac_mean_test
 from .significance import block_bootstrap_ci, deflated_sharpe_ratio
-from .study_config import EXECUTION_PARAMS, is_data_path, resolve_params
+from .study_config import EXECUTION_PARAMS, PRESETS, is_data_path, resolve_params
 from .runs import read_metrics, write_parquet_atomic
 from .report import save_figure_atomic
 from .study import run_study
@@ -671,3 +671,33 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
              _markdown_table(table[[c for c in ("id", "claimed", "metric", "effect", "ci_low", "ci_high", "mde", "q_value", "verdict")
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
+
+# %% ../nbs/07g_claims.ipynb #c036
+def add_audit_parser(sub) -> None:
+    "The `lq audit` subcommand."
+    audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")
+    audit.add_argument("--claims", default="", help="comma-separated claim ids (default: every registered claim)")
+    audit.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a study parameter of every arm (repeatable); dataset=... replaces the claims' datasets")
+    audit.add_argument("--workers", type=int, default=1, help="arms run at once (default: 1)")
+    audit.add_argument("--preset", default="quick", help=f"parameter preset under the audit's sizes: {', '.join(PRESETS)} (default: quick)")
+    audit.add_argument("--output-dir", default="output/audit", help="where the audit is written (default: output/audit)")
+    audit.add_argument("--cached-only", action="store_true", help="run nothing: claims whose arms are not cached are 'not run (budget)'")
+
+def _table_text(frame: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
+        return frame.to_string()
+
+def cmd_audit(args) -> int:
+    "lq audit: run (or resume) the claims audit and print its table."
+    claims = get_claims(args.claims)  # unknown ids fail here, before anything runs
+    overrides = dict(kv.split("=", 1) if "=" in kv else (kv, None) for kv in args.param)
+    bad = [k for k, v in overrides.items() if v is None]
+    if bad: raise ConfigError(f"parameter override {bad[0]!r} is not of the form key=value")
+    dataset = overrides.pop("dataset", None)
+    resolve_params(args.preset, {**AUDIT_BASE, **overrides})  # misspelt keys and bad values fail before any arm runs
+    res = run_audit(claims, dataset=dataset, output_dir=args.output_dir, workers=args.workers, preset=args.preset,
+                    base={**AUDIT_BASE, **overrides}, run_missing=not args.cached_only, echo=lambda *a: print(*a, flush=True))
+    print(_table_text(res.table[["id", "metric", "effect", "ci_low", "ci_high", "mde", "q_value", "verdict"]].set_index("id")))
+    print(f"\nwrote {Path(args.output_dir) / 'claims.csv'}, claims.md, arms.csv, figures/")
+    return 0
