@@ -30,7 +30,7 @@ from scipy import stats
 
 # %% ../nbs/07g_claims.ipynb #c004
 from .core import (ConfigError, DataError, PERIODS_PER_YEAR, check_choice, check_int, check_number, stable_hash,
-                             unknown_name, write_text_atomic)
+                             unknown_name, write_json_atomic, write_text_atomic)
 from .data import load_dataset
 from .ic import daily_ic, hac_mean_test
 from .significance import block_bootstrap_ci, deflated_sharpe_ratio
@@ -323,6 +323,8 @@ class ClaimResult:
                     claimed_effect=c.claimed_effect, dataset=self.dataset, effect=self.effect, ci_low=self.ci_low,
                     ci_high=self.ci_high, p_value=self.p_value, q_value=self.q_value, mde=self.mde, n_days=self.n_days,
                     control_value=self.control_value, treatment_value=self.treatment_value, verdict=self.verdict,
+                    claimed_in_ci=(bool(self.ci_low <= c.claimed_effect <= self.ci_high) if np.isfinite(self.effect)
+                                   and np.isfinite(c.claimed_effect) else None),
                     reason=c.untestable, note=c.note, research=c.research,
                     arm_seconds=float(np.nansum(self.arm_seconds)) if self.arm_seconds else np.nan)
 
@@ -648,7 +650,7 @@ def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir:
     return res
 
 def write_audit(res: AuditResult, output_dir: str | Path) -> Path:
-    "Write claims.csv, arms.csv, claims.md and figures/<id>.png (atomically) into `output_dir`."
+    "Write claims.csv, arms.csv, claims.md, summary.json and figures/<id>.png (atomically) into `output_dir`."
     import matplotlib.pyplot as plt
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(res.table.to_csv(index=False), out / "claims.csv")
@@ -657,6 +659,7 @@ def write_audit(res: AuditResult, output_dir: str | Path) -> Path:
         if r.daily is None: continue
         fig = claim_figure(r); save_figure_atomic(fig, out / "figures" / f"{cid}.png"); plt.close(fig)
     write_text_atomic(audit_markdown(res.table, res.summary), out / "claims.md")
+    write_json_atomic(res.summary, out / "summary.json")
     return out
 
 def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
