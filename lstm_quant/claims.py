@@ -191,7 +191,7 @@ def synthetic_pair(n_days: int = 500, *, effect: float = 0.0, seed: int = 0, rho
     ctrl = pd.DataFrame({"ic": common + ar1(own_sd)}, index=idx)
     return treat, ctrl
 
-# %% ../nbs/07g_claims.ipynb #c024
+# %% ../nbs/07g_claims.ipynb #c026
 UNTESTABLE = ("not testable offline", "not testable yet")
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def _study_part(arm: dict) -> dict:
     "An arm's study parameters (without its `strategy`)."
     return {k: v for k, v in (arm or {}).items() if k != "strategy"}
 
-# %% ../nbs/07g_claims.ipynb #c027
+# %% ../nbs/07g_claims.ipynb #c029
 @functools.lru_cache(maxsize=16)
 def _builtin_fingerprint(name: str) -> str: return stable_hash(load_dataset(name))
 
@@ -294,7 +294,7 @@ def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.Dat
     if read_metrics(d) is None: raise DataError(f"arm {key} is not finished in {cache_dir}")
     return arm_daily(pd.read_parquet(d / "predictions.parquet"), pd.read_parquet(d / "returns.parquet"), strategy)
 
-# %% ../nbs/07g_claims.ipynb #c028
+# %% ../nbs/07g_claims.ipynb #c030
 @dataclass
 class ClaimResult:
     "What `run_claim` returns: the claim's test on one dataset (numbers in the metric's unit) and its verdict."
@@ -376,7 +376,7 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
                                             "treatment_value")})
 
-# %% ../nbs/07g_claims.ipynb #c030
+# %% ../nbs/07g_claims.ipynb #c032
 SURVEY = "a literature summary (survey of LSTM trading improvements), no source named"
 GUIDE = "a literature summary (practitioner's guide to LSTMs for market series), no source named"
 SHARED_PANEL = "../shared/data/sp500_daily_ohlcv_2013_2018.parquet"  # the 505-stock OHLCV panel, read in place, never copied
@@ -549,7 +549,7 @@ def get_claims(ids=None) -> list[Claim]:
         if n not in CLAIMS: raise unknown_name("claim", n, CLAIMS)
     return [CLAIMS[n] for n in names]
 
-# %% ../nbs/07g_claims.ipynb #c033
+# %% ../nbs/07g_claims.ipynb #c035
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -601,7 +601,7 @@ def audit_summary(results: dict, cache_dir: str | Path) -> dict:
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c034
+# %% ../nbs/07g_claims.ipynb #c036
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -675,7 +675,7 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07g_claims.ipynb #c036
+# %% ../nbs/07g_claims.ipynb #c038
 def add_audit_parser(sub) -> None:
     "The `lq audit` subcommand."
     audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")
