@@ -276,16 +276,21 @@ def run_arms(arms: dict[str, dict], cache_dir: str | Path, *, workers: int = 1, 
     todo = {k: p for k, p in arms.items() if read_metrics(cache / k) is None}
     echo = echo or (lambda *a: None)
     if todo: echo(f"{len(todo)} arm(s) to run, {len(arms) - len(todo)} cached")
+    # an arm that fails is reported and left unfinished (its claims come out 'not run (error)'); the others go on
     if workers == 1 or len(todo) <= 1:
         for i, (k, p) in enumerate(todo.items()):
-            t0 = time.perf_counter(); _run_arm(p, str(cache / k))
+            t0 = time.perf_counter()
+            try: _run_arm(p, str(cache / k))
+            except Exception as e: echo(f"arm {k} failed: {e!r}"[:400]); continue
             echo(f"arm {i + 1}/{len(todo)} {k}: {time.perf_counter() - t0:.0f} s")
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
             futures = {k: pool.submit(_run_arm, p, str(cache / k)) for k, p in todo.items()}
-            for k, f in futures.items(): f.result(); echo(f"arm {k} done")
+            for k, f in futures.items():
+                try: f.result(); echo(f"arm {k} done")
+                except Exception as e: echo(f"arm {k} failed: {e!r}"[:400])
     return {k: float((read_metrics(cache / k) or {}).get("run", {}).get("seconds", np.nan)) for k in arms}
 
 def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.DataFrame:

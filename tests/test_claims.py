@@ -82,3 +82,13 @@ def test_registry_counts():
     testable = [c for c in CLAIMS.values() if c.testable]
     assert len(testable) >= 25
     assert {c.untestable.split(":")[0] for c in CLAIMS.values() if not c.testable} == {"not testable offline", "not testable yet"}
+
+
+def test_a_failing_arm_leaves_its_claim_not_run(tmp_path):
+    "An arm whose study cannot run (too few dates for one fold) is reported; its claim's row says 'not run (error)'."
+    from lstm_quant.claims import run_audit
+    base = {k: v for k, v in TINY.items() if k != "dataset"}
+    res = run_audit(["l1_ic"], dataset="sim", preset="smoke", base={**base, "train_days": 5000}, output_dir=tmp_path,
+                    echo=None)
+    row = res.table.set_index("id").loc["l1_ic"]
+    assert row["verdict"] == "not run (error)" and math.isnan(row["effect"]) and "not finished" in row["reason"]
