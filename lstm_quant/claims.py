@@ -21,7 +21,7 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'SURVEY', 'GUIDE', 'SHARE
            'LGBM', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict', 'benjamini_hochberg', 'synthetic_pair',
            'Claim', 'data_fingerprint', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'claim_arms',
            'run_claim', 'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'run_audit', 'write_audit',
-           'audit_markdown']
+           'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -30,11 +30,11 @@ from scipy import stats
 
 # %% ../nbs/07g_claims.ipynb #c004
 from .core import (ConfigError, DataError, PERIODS_PER_YEAR, check_choice, check_int, check_number, stable_hash,
-                             unknown_name, write_text_atomic)
+                             unknown_name, write_json_atomic, write_text_atomic)
 from .data import load_dataset
 from .ic import daily_ic, hac_mean_test
 from .significance import block_bootstrap_ci, deflated_sharpe_ratio
-from .study_config import EXECUTION_PARAMS, is_data_path, resolve_params
+from .study_config import EXECUTION_PARAMS, PRESETS, is_data_path, resolve_params
 from .runs import read_metrics, write_parquet_atomic
 from .report import save_figure_atomic
 from .study import run_study
@@ -191,7 +191,7 @@ def synthetic_pair(n_days: int = 500, *, effect: float = 0.0, seed: int = 0, rho
     ctrl = pd.DataFrame({"ic": common + ar1(own_sd)}, index=idx)
     return treat, ctrl
 
-# %% ../nbs/07g_claims.ipynb #c024
+# %% ../nbs/07g_claims.ipynb #c026
 UNTESTABLE = ("not testable offline", "not testable yet")
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def _study_part(arm: dict) -> dict:
     "An arm's study parameters (without its `strategy`)."
     return {k: v for k, v in (arm or {}).items() if k != "strategy"}
 
-# %% ../nbs/07g_claims.ipynb #c027
+# %% ../nbs/07g_claims.ipynb #c029
 @functools.lru_cache(maxsize=16)
 def _builtin_fingerprint(name: str) -> str: return stable_hash(load_dataset(name))
 
@@ -276,16 +276,21 @@ def run_arms(arms: dict[str, dict], cache_dir: str | Path, *, workers: int = 1, 
     todo = {k: p for k, p in arms.items() if read_metrics(cache / k) is None}
     echo = echo or (lambda *a: None)
     if todo: echo(f"{len(todo)} arm(s) to run, {len(arms) - len(todo)} cached")
+    # an arm that fails is reported and left unfinished (its claims come out 'not run (error)'); the others go on
     if workers == 1 or len(todo) <= 1:
         for i, (k, p) in enumerate(todo.items()):
-            t0 = time.perf_counter(); _run_arm(p, str(cache / k))
+            t0 = time.perf_counter()
+            try: _run_arm(p, str(cache / k))
+            except Exception as e: echo(f"arm {k} failed: {e!r}"[:400]); continue
             echo(f"arm {i + 1}/{len(todo)} {k}: {time.perf_counter() - t0:.0f} s")
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
             futures = {k: pool.submit(_run_arm, p, str(cache / k)) for k, p in todo.items()}
-            for k, f in futures.items(): f.result(); echo(f"arm {k} done")
+            for k, f in futures.items():
+                try: f.result(); echo(f"arm {k} done")
+                except Exception as e: echo(f"arm {k} failed: {e!r}"[:400])
     return {k: float((read_metrics(cache / k) or {}).get("run", {}).get("seconds", np.nan)) for k in arms}
 
 def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.DataFrame:
@@ -294,7 +299,7 @@ def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.Dat
     if read_metrics(d) is None: raise DataError(f"arm {key} is not finished in {cache_dir}")
     return arm_daily(pd.read_parquet(d / "predictions.parquet"), pd.read_parquet(d / "returns.parquet"), strategy)
 
-# %% ../nbs/07g_claims.ipynb #c028
+# %% ../nbs/07g_claims.ipynb #c030
 @dataclass
 class ClaimResult:
     "What `run_claim` returns: the claim's test on one dataset (numbers in the metric's unit) and its verdict."
@@ -323,6 +328,8 @@ class ClaimResult:
                     claimed_effect=c.claimed_effect, dataset=self.dataset, effect=self.effect, ci_low=self.ci_low,
                     ci_high=self.ci_high, p_value=self.p_value, q_value=self.q_value, mde=self.mde, n_days=self.n_days,
                     control_value=self.control_value, treatment_value=self.treatment_value, verdict=self.verdict,
+                    claimed_in_ci=(bool(self.ci_low <= c.claimed_effect <= self.ci_high) if np.isfinite(self.effect)
+                                   and np.isfinite(c.claimed_effect) else None),
                     reason=c.untestable, note=c.note, research=c.research,
                     arm_seconds=float(np.nansum(self.arm_seconds)) if self.arm_seconds else np.nan)
 
@@ -374,7 +381,7 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
                                             "treatment_value")})
 
-# %% ../nbs/07g_claims.ipynb #c030
+# %% ../nbs/07g_claims.ipynb #c032
 SURVEY = "a literature summary (survey of LSTM trading improvements), no source named"
 GUIDE = "a literature summary (practitioner's guide to LSTMs for market series), no source named"
 SHARED_PANEL = "../shared/data/sp500_daily_ohlcv_2013_2018.parquet"  # the 505-stock OHLCV panel, read in place, never copied
@@ -547,7 +554,7 @@ def get_claims(ids=None) -> list[Claim]:
         if n not in CLAIMS: raise unknown_name("claim", n, CLAIMS)
     return [CLAIMS[n] for n in names]
 
-# %% ../nbs/07g_claims.ipynb #c033
+# %% ../nbs/07g_claims.ipynb #c035
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -599,7 +606,7 @@ def audit_summary(results: dict, cache_dir: str | Path) -> dict:
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c034
+# %% ../nbs/07g_claims.ipynb #c036
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -648,7 +655,7 @@ def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir:
     return res
 
 def write_audit(res: AuditResult, output_dir: str | Path) -> Path:
-    "Write claims.csv, arms.csv, claims.md and figures/<id>.png (atomically) into `output_dir`."
+    "Write claims.csv, arms.csv, claims.md, summary.json and figures/<id>.png (atomically) into `output_dir`."
     import matplotlib.pyplot as plt
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(res.table.to_csv(index=False), out / "claims.csv")
@@ -657,6 +664,7 @@ def write_audit(res: AuditResult, output_dir: str | Path) -> Path:
         if r.daily is None: continue
         fig = claim_figure(r); save_figure_atomic(fig, out / "figures" / f"{cid}.png"); plt.close(fig)
     write_text_atomic(audit_markdown(res.table, res.summary), out / "claims.md")
+    write_json_atomic(res.summary, out / "summary.json")
     return out
 
 def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
@@ -671,3 +679,33 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
              _markdown_table(table[[c for c in ("id", "claimed", "metric", "effect", "ci_low", "ci_high", "mde", "q_value", "verdict")
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
+
+# %% ../nbs/07g_claims.ipynb #c038
+def add_audit_parser(sub) -> None:
+    "The `lq audit` subcommand."
+    audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")
+    audit.add_argument("--claims", default="", help="comma-separated claim ids (default: every registered claim)")
+    audit.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a study parameter of every arm (repeatable); dataset=... replaces the claims' datasets")
+    audit.add_argument("--workers", type=int, default=1, help="arms run at once (default: 1)")
+    audit.add_argument("--preset", default="quick", help=f"parameter preset under the audit's sizes: {', '.join(PRESETS)} (default: quick)")
+    audit.add_argument("--output-dir", default="output/audit", help="where the audit is written (default: output/audit)")
+    audit.add_argument("--cached-only", action="store_true", help="run nothing: claims whose arms are not cached are 'not run (budget)'")
+
+def _table_text(frame: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
+        return frame.to_string()
+
+def cmd_audit(args) -> int:
+    "lq audit: run (or resume) the claims audit and print its table."
+    claims = get_claims(args.claims)  # unknown ids fail here, before anything runs
+    overrides = dict(kv.split("=", 1) if "=" in kv else (kv, None) for kv in args.param)
+    bad = [k for k, v in overrides.items() if v is None]
+    if bad: raise ConfigError(f"parameter override {bad[0]!r} is not of the form key=value")
+    dataset = overrides.pop("dataset", None)
+    resolve_params(args.preset, {**AUDIT_BASE, **overrides})  # misspelt keys and bad values fail before any arm runs
+    res = run_audit(claims, dataset=dataset, output_dir=args.output_dir, workers=args.workers, preset=args.preset,
+                    base={**AUDIT_BASE, **overrides}, run_missing=not args.cached_only, echo=lambda *a: print(*a, flush=True))
+    print(_table_text(res.table[["id", "metric", "effect", "ci_low", "ci_high", "mde", "q_value", "verdict"]].set_index("id")))
+    print(f"\nwrote {Path(args.output_dir) / 'claims.csv'}, claims.md, arms.csv, figures/")
+    return 0

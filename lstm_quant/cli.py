@@ -28,12 +28,13 @@ from .study_config import PRESETS, parameter_table, resolve_params
 from .runs import leaderboard, new_run_dir, read_metrics, run_grid, run_study_notebook
 from .report import metrics_table
 from .signals import load_bundle, signal_data, train_bundle
+from .claims import add_audit_parser, cmd_audit
 
 # %% ../nbs/07f_cli.ipynb #c008
 def build_parser() -> argparse.ArgumentParser:
     "The `lq` argument parser."
     p = argparse.ArgumentParser(prog="lq", description="lstm_quant: honest walk-forward studies of LSTM trading models.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{study,report,datasets,train,signal}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{study,report,datasets,train,signal,audit}")
     study = sub.add_parser("study", help="run a study, a grid of studies, or list the study parameters")
     ssub = study.add_subparsers(dest="study_command", required=True, metavar="{run,grid,params}")
     run = ssub.add_parser("run", help="run one study with papermill into OUTPUT_ROOT/NAME/<run-id>/")
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     signal.add_argument("--data", required=True, help="a built-in dataset name or a CSV/Parquet file (or folder of CSVs)")
     signal.add_argument("--asof", default=None, help="decision date YYYY-MM-DD (default: the data's last date)")
     signal.add_argument("--out", default=None, help="write the signal to this .csv or .parquet file")
+    add_audit_parser(sub)
     return p
 
 # %% ../nbs/07f_cli.ipynb #c010
@@ -149,7 +151,7 @@ def cmd_signal(args) -> int:
 # %% ../nbs/07f_cli.ipynb #c014
 COMMANDS = {("study", "run"): cmd_study_run, ("study", "grid"): cmd_study_grid, ("study", "params"): cmd_study_params,
             ("report", None): cmd_report, ("datasets", None): cmd_datasets, ("train", None): cmd_train,
-            ("signal", None): cmd_signal}
+            ("signal", None): cmd_signal, ("audit", None): cmd_audit}
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `lq` console script; returns the exit status (2 for a usage or configuration error)."
