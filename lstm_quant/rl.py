@@ -552,7 +552,8 @@ def compare_hedging(*, strike: float = 100.0, sigma: float = 0.2, maturity: floa
     test_paths = simulate_gbm_paths(n_test_paths, n_steps, s0=strike, sigma=sigma, maturity=maturity, seed=test_seed)
     premium = float(bs_call_price(strike, strike, maturity, sigma))
     env_kw = {"action": "delta_offset", **(env_kw or {})}
-    agent_kw = {"net_arch": (64, 64), "gamma": 0.5, "learning_rate": 3e-3, "learning_starts": 200, "noise": 0.1, **(agent_kw or {})}
+    agent_kw = {"net_arch": (64, 64), "gamma": 0.5, "learning_rate": 1e-3, "batch_size": 256, "learning_starts": 200,
+                "noise": 0.1, **(agent_kw or {})}
     hedges, seconds = {"BS delta": delta_hedges(test_paths, **kw)}, {"BS delta": 0.0}
     if lstm_steps:
         t0 = time.perf_counter()
