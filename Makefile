@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[dev,rl]"
+	$(BIN)/pip install -q -e ".[dev,rl,ray,tune]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lstm_quant (.venv)" >/dev/null
 	@touch $(STAMP)
 
