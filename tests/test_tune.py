@@ -45,3 +45,14 @@ def test_lq_tune_counts_trials_and_resumes(tmp_path):
     bad = subprocess.run(lq_command() + ["tune", str(tmp_path / "space.yaml"), "--trials", "1", "--engine", "rey"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Did you mean 'ray'" in bad.stderr
+
+
+def test_example_space_loads_and_fits_its_inner_folds():
+    "examples/space.yaml (the README's `lq tune` example) parses, and its inner folds fit before the first test date."
+    from lstm_quant.study import StudyConfig, resolve_params
+    from lstm_quant.tune import load_space
+    spec = load_space(str(Path(__file__).resolve().parents[1] / "examples" / "space.yaml"))
+    base = StudyConfig(**resolve_params(spec["preset"], spec["params"]))
+    years = (pd.Timestamp(base.end) - pd.Timestamp(base.start)).days / 365.25
+    need = (base.train_days + (spec["inner_folds"] + base.n_folds) * base.test_days + base.seq_len) / 252
+    assert need < years, (need, years)
