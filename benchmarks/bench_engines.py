@@ -12,7 +12,7 @@ checks that its numbers equal the sequential ones (bit-identical predictions), s
 The per-unit cost (sequential seconds / units) is printed too: on a machine with C idle cores and U units, expect
 about ceil(U / C) rounds of it plus the start-up (a worker imports the library once, a Ray cluster starts once).
 
-    python benchmarks/bench_engines.py                       # A, B and C on the quick preset
+    python benchmarks/bench_engines.py                       # A, C and B on the quick preset (rows printed as they finish)
     python benchmarks/bench_engines.py --preset smoke -p dataset=sim --grid-seeds 1   # seconds, for a try
 Goal (issue 16): local with 2 workers >= 1.7x the sequential run on 2 cores.
 """
@@ -46,7 +46,7 @@ def bench_seeds(params: dict, engines: list) -> list[dict]:
         res, sec, ld = timed(lambda: run_study(params, echo=None, **kw))
         if ref is None: ref = res.predictions
         else: pd.testing.assert_frame_equal(ref, res.predictions, check_exact=True)
-        rows.append(dict(part="A seeds", variant=name, units=params["n_seeds"], seconds=sec, load=ld))
+        rows.append(dict(part="A seeds", variant=name, units=params["n_seeds"], seconds=sec, load=ld)); print(rows[-1], flush=True)
     return rows
 
 
@@ -61,7 +61,7 @@ def bench_grid(grid: dict, engines: list) -> list[dict]:
         if ref is None: ref = preds
         else:
             for h in hashes: pd.testing.assert_frame_equal(ref[h], preds[h], check_exact=True)
-        rows.append(dict(part="B grid", variant=name, units=len(hashes), seconds=sec, load=ld))
+        rows.append(dict(part="B grid", variant=name, units=len(hashes), seconds=sec, load=ld)); print(rows[-1], flush=True)
     return rows
 
 
@@ -83,6 +83,7 @@ def main(argv=None):
     ap.add_argument("--preset", default="quick")
     ap.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--grid-seeds", type=int, default=1, help="n_seeds of each grid point (default 1)")
+    ap.add_argument("--grid-folds", type=int, default=None, help="n_folds of each grid point (default: the preset's)")
     ap.add_argument("--parts", default="ABC", help="which parts to run (default ABC)")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
     args = ap.parse_args(argv)
@@ -93,12 +94,13 @@ def main(argv=None):
     print(f"preset {args.preset} {' '.join(args.param)}; load {load()}", flush=True)
     rows = []
     if "A" in args.parts: rows += bench_seeds(params, engines)
+    if "C" in args.parts and ray_available(): rows += bench_ray_startup(); print(rows[-2:], flush=True)
     if "B" in args.parts:
         base = {k: v for k, v in params.items() if k not in ("n_trials", "output_dir", "seed")}
         base["n_seeds"] = args.grid_seeds
+        if args.grid_folds: base["n_folds"] = args.grid_folds
         grid = dict(name="bench", preset=args.preset, params={k: v for k, v in base.items()}, grid=dict(seed=[0, 1, 2, 3]))
         rows += bench_grid(grid, engines)
-    if "C" in args.parts and ray_available(): rows += bench_ray_startup()
     table = pd.DataFrame(rows)
     for part, g in table.groupby("part"):
         seq = g.loc[g["variant"] == "sequential", "seconds"]
