@@ -8,12 +8,14 @@ STAMP := $(VENV)/.installed
 .PHONY: test study lab env export clean-nbs check-sync check-params check-book check-book-warn nbtest pytest bench book
 
 # The environment: torch first (the CPU wheel on local disk; plain `torch` pulls a multi-GB CUDA
-# build), then the project with its dev and rl extras (gymnasium, stable-baselines3; they keep the torch pin). Re-run when pyproject.toml changes.
+# build), then the project with every extra the tests need: dev, rl (gymnasium, stable-baselines3; they keep the torch
+# pin), text (transformers, for the local-directory news scorer), ray (the executor's ray engine) and tune (optuna).
+# Re-run when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[dev,rl,text]"
+	$(BIN)/pip install -q -e ".[dev,rl,text,ray,tune]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "lstm_quant (.venv)" >/dev/null
 	@touch $(STAMP)
 

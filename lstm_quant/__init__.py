@@ -32,6 +32,7 @@ Modules:
 - `lstm_quant.study`: One command, one honest walk-forward study: the end-to-end run (data -> features -> walk-forward with baselines -> positions -> backtest with costs -> significance -> report), and the notebook that `lq study run` executes for it.
 - `lstm_quant.study_config`: What a study is made of: `StudyConfig` (one flat set of typed parameters, checked as it is built), the `quick`, `full` and `smoke` presets, the feature sets, the casting of `-p key=value` strings and the parameter table.
 - `lstm_quant.training`: The training room's front door: scikit-learn estimators around `fit` and `predict`, and every public name of the batches, loop, ensembles and baselines chapters importable from `lstm_quant.training`.
+- `lstm_quant.tune`: `lq tune SPACE.yaml --trials N`: an Optuna search whose objective sees only the data before the study's first out-of-sample date (inner walk-forward folds), persistent and resumable, through the executor; the selected configuration then runs as a normal study, and every trial counts in its deflated Sharpe ratio.
 - `lstm_quant.validation`: One call that runs a model and its baselines through leak-free walk-forward splits, resumable after a crash, the benchmark portfolios it is compared with, and one table of all the evidence: IC statistics, Sharpe ratios, PSR/DSR, SPA and the Model Confidence Set.
 - `lstm_quant.windows`: Forward-looking targets kept apart from the inputs, zero-copy training windows (`WindowDataset`, `make_windows`) and a scaler fitted on training dates only (`FeatureScaler`)."""
 

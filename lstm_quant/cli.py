@@ -16,7 +16,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['COMMANDS', 'build_parser', 'cmd_study_run', 'cmd_study_grid', 'cmd_study_params', 'cmd_report', 'cmd_datasets',
-           'cmd_train', 'cmd_signal', 'main']
+           'cmd_train', 'cmd_signal', 'main', 'cmd_tune']
 
 # %% ../nbs/07f_cli.ipynb #c003
 import pandas as pd
@@ -29,6 +29,7 @@ from .runs import leaderboard, new_run_dir, read_metrics, run_grid, run_study_no
 from .report import metrics_table
 from .signals import load_bundle, signal_data, train_bundle
 from .claims import add_audit_parser, cmd_audit
+from .tune import tune_study
 
 # %% ../nbs/07f_cli.ipynb #c008
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("directory", help="e.g. output/quick or output/<grid name>")
     report.add_argument("--sort", default="sharpe_net", help="column to rank by (default: sharpe_net)")
     sub.add_parser("datasets", help="list the built-in datasets")
+    tune = sub.add_parser("tune", help="search a space of study parameters (Optuna) on inner folds, then run the selected study")
+    tune.add_argument("space_file", help="YAML file with name/preset/params/space (and inner_folds, seed)")
+    tune.add_argument("--trials", type=int, required=True, help="trials to complete (a rerun resumes and only adds the missing ones)")
+    tune.add_argument("--engine", default="local", help="where the trials run: local or ray (default: local)")
+    tune.add_argument("--workers", type=int, default=1, help="trials run at once (default: 1)")
+    tune.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT")
+    tune.add_argument("--output-root", default="output", help="root folder: the search goes to OUTPUT_ROOT/NAME/ (default: output)")
     train = sub.add_parser("train", help="train the study's model(s) on the most recent window; write a bundle")
     train.add_argument("--preset", default="quick", help=f"parameter preset: {', '.join(PRESETS)} (default: quick)")
     train.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
@@ -164,3 +172,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+# %% ../nbs/07f_cli.ipynb #c015
+def cmd_tune(args) -> int:
+    "lq tune: search the space on inner folds, run the selected study, print the leaderboard and the deflated Sharpe ratio."
+    from lstm_quant.tune import load_space
+    name = load_space(args.space_file)["name"]
+    res = tune_study(args.space_file, n_trials=args.trials, out_dir=Path(args.output_root) / name, engine=args.engine,
+                     workers=args.workers, address=args.address, echo=lambda m: print(m, flush=True))
+    s = res["summary"]
+    print(_fmt(res["leaderboard"].head(10)))
+    print(f"\nselected: {s['best_params']} (inner Sharpe {s['inner_sharpe']:.2f}); out of sample {s['oos']['start']}.."
+          f"{s['oos']['end']}: net Sharpe {s['sharpe_net']:.2f}, PSR {s['psr']:.2f}, DSR {s['dsr']:.2f} "
+          f"(N = {s['n_trials']} trials, V = {s['trials_sharpe_var']:.3g})\nstudy: {s['selected_dir']}")
+    return 0
+
+COMMANDS[("tune", None)] = cmd_tune

@@ -12,7 +12,7 @@ ORDER = {"core": 0, "data": 0, "windows": 1, "indicators": 1, "cross_asset": 1, 
          "models": 2, "losses": 3, "batches": 4, "loop": 4, "ensembles": 4, "baselines": 4, "training": 4,
          "splits": 5, "ic": 5, "significance": 5, "validation": 5,
          "risk": 6, "regimes": 6, "portfolio": 6, "hedging": 6, "rl": 6,
-         "study_config": 7, "executor": 7, "runs": 7, "report": 7, "study": 7, "signals": 7, "claims": 7, "cli": 7, "altdata": 1}
+         "study_config": 7, "executor": 7, "runs": 7, "report": 7, "study": 7, "tune": 7, "signals": 7, "claims": 7, "cli": 7, "altdata": 1}
 # models and losses are pure torch: they may use the core vocabulary (errors, checks) and data, nothing else of ours
 TORCH_ONLY = {"models", "losses"}
 
