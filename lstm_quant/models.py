@@ -15,8 +15,8 @@ Docs: https://example.invalid/lstm_quant/models.html.md"""
 __all__ = ['HEADS', 'MODELS', 'Head', 'AdditiveAttention', 'ModelConfig', 'LSTMConfig', 'MHALSTMConfig', 'AttnLSTMConfig',
            'CNNBiLSTMAttnConfig', 'CrossAssetConfig', 'TransformerConfig', 'MLPConfig', 'SequenceModel', 'LSTMModel',
            'MHALSTM', 'AttnLSTM', 'CNNBiLSTMAttn', 'CrossAssetModel', 'sinusoidal_encoding', 'TransformerModel',
-           'MLPModel', 'ModelSpec', 'build_model', 'count_parameters', 'list_models', 'model_summary', 'batch_leakage',
-           'dropout_modules', 'MCPrediction', 'mc_predict']
+           'MLPModel', 'FusionConfig', 'FusionModel', 'ModelSpec', 'build_model', 'count_parameters', 'list_models',
+           'model_summary', 'batch_leakage', 'dropout_modules', 'MCPrediction', 'mc_predict']
 
 # %% ../nbs/02_models.ipynb #c004
 import math
@@ -341,6 +341,43 @@ class MLPModel(SequenceModel):
         return self.head(self.net(x.flatten(1)))
 
 # %% ../nbs/02_models.ipynb #c050
+@dataclass
+class FusionConfig(ModelConfig):
+    "fusion: price and exogenous features encoded apart, fused by gated cross-attention."
+    n_exog: int = 0                   # exogenous / text features: the last n_exog columns (0: the last half)
+    n_heads: int = 2
+    n_layers: int = 1
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_int("n_exog", self.n_exog, lo=0)
+
+class FusionModel(SequenceModel):
+    "fusion: LSTM(price), LSTM(exog) -> cross-attention price -> exog, sigmoid gate, residual + LayerNorm -> head on [z_T ; h^e_T]."
+    def __init__(self, config: FusionConfig):
+        super().__init__(config)
+        if config.n_features < 2 or config.n_exog >= config.n_features:
+            raise ConfigError(f"fusion needs price and exogenous features: n_exog={config.n_exog} of n_features={config.n_features}")
+        self.n_exog = config.n_exog or config.n_features // 2
+        self.price_lstm = _lstm(config.n_features - self.n_exog, config)
+        self.exog_lstm = _lstm(self.n_exog, config)
+        self.cross = nn.MultiheadAttention(config.hidden, config.n_heads, batch_first=True)
+        self.gate = nn.Linear(2 * config.hidden, config.hidden)
+        self.norm = nn.LayerNorm(config.hidden)
+        self.head = _head(config, 2 * config.hidden)
+
+    def forward(self, x: torch.Tensor) -> dict:
+        self._check(x)
+        k = self.config.n_features - self.n_exog
+        hp, _ = self.price_lstm(x[..., :k])
+        he, _ = self.exog_lstm(x[..., k:])
+        a, w = self.cross(hp, he, he, need_weights=True)   # w [batch, seq (price query), seq (exog key)]
+        g = torch.sigmoid(self.gate(torch.cat([hp, a], dim=-1)))
+        out = self.head(torch.cat([self.norm(hp + g * a)[:, -1], he[:, -1]], dim=-1))  # fused state ; exog summary
+        out["attention"] = w[:, -1]
+        return out
+
+# %% ../nbs/02_models.ipynb #c053
 @dataclass(frozen=True)
 class ModelSpec:
     "One registry entry: the module class, its config dataclass, a one-line description, default overrides."
@@ -362,9 +399,10 @@ MODELS: dict[str, ModelSpec] = {
     "transformer": ModelSpec(TransformerModel, TransformerConfig,
                              "encoder-only transformer, sinusoidal positions, causal or full attention -> last step"),
     "mlp": ModelSpec(MLPModel, MLPConfig, "flattened window -> 2 x (linear, ReLU, dropout) -> head (baseline)"),
+    "fusion": ModelSpec(FusionModel, FusionConfig, "LSTM(price) + LSTM(exogenous/text, last n_exog features) -> gated cross-attention -> head"),
 }
 
-# %% ../nbs/02_models.ipynb #c054
+# %% ../nbs/02_models.ipynb #c057
 def build_model(name: str, n_features: int, head: str = "regression", *, seed: int | None = None,
                 **kwargs) -> SequenceModel:
     """Build model `name` for inputs with `n_features` features per step and the given `head`
@@ -399,7 +437,7 @@ def list_models(n_features: int = 8, **kwargs) -> pd.DataFrame:
                          n_params=count_parameters(model), config=spec.config.__name__))
     return pd.DataFrame(rows).set_index("name")
 
-# %% ../nbs/02_models.ipynb #c058
+# %% ../nbs/02_models.ipynb #c061
 def model_summary(model: nn.Module, x: torch.Tensor, **forward_kwargs) -> pd.DataFrame:
     "Top-level blocks of `model` in call order with output shape and parameter count, from one eval-mode pass on `x`."
     rows, hooks = [], []
@@ -422,7 +460,7 @@ def model_summary(model: nn.Module, x: torch.Tensor, **forward_kwargs) -> pd.Dat
         rows.append(dict(block=f"-> {k}", type="output", output=tuple(v.shape), n_params=0))
     return pd.DataFrame(rows)
 
-# %% ../nbs/02_models.ipynb #c064
+# %% ../nbs/02_models.ipynb #c067
 @torch.no_grad()
 def batch_leakage(model: nn.Module, x: torch.Tensor, *, index: int = 0, seed: int = 0, **forward_kwargs) -> float:
     """Largest absolute change of sample `index`'s outputs (every tensor in the output dict) when all other entries
@@ -441,7 +479,7 @@ def batch_leakage(model: nn.Module, x: torch.Tensor, *, index: int = 0, seed: in
         model.train(was)
     return max(diffs)
 
-# %% ../nbs/02_models.ipynb #c074
+# %% ../nbs/02_models.ipynb #c077
 _DROPOUT_TYPES = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout, nn.FeatureAlphaDropout)
 
 def dropout_modules(model: nn.Module) -> list[nn.Module]:
@@ -452,7 +490,7 @@ def dropout_modules(model: nn.Module) -> list[nn.Module]:
         return isinstance(m, nn.TransformerEncoderLayer)
     return [m for m in model.modules() if is_dropout(m)]
 
-# %% ../nbs/02_models.ipynb #c078
+# %% ../nbs/02_models.ipynb #c081
 class MCPrediction(NamedTuple):
     "Monte Carlo dropout summary of `prediction`: mean and std over samples, optional quantiles [..., n_q]."
     mean: torch.Tensor

@@ -47,7 +47,7 @@ from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year,
 from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns
 from .regimes import RegimeFilter
 from .portfolio import rebalance_portfolio
-from .altdata import news_features, read_news
+from .altdata import NEWS_FEATURES, news_features, read_news
 from .rl import rl_book
 from .study_config import (EXECUTION_PARAMS, PRESETS, BASELINES, FEATURE_SETS, UNUSABLE_LOSSES, StudyConfig, head_for_loss,
     name_choices, cast_param, parse_overrides, validate_config, resolve_params, parameter_table, _check_assets, is_data_path,
@@ -168,8 +168,11 @@ def study_splits(ds: WindowDataset, config: StudyConfig) -> list:
 
 # %% ../nbs/07d_study.ipynb #c015
 def model_settings(config: StudyConfig) -> dict:
-    "The `build_model` settings of the study's model: name, head, widths (the keys its config dataclass has)."
-    return dict(name=config.model, **model_options(config))
+    """The `build_model` settings of the study's model: name, head, widths (the keys its config dataclass has); the
+    fusion model with `news` fuses the news features, which `study_features` appends last, with the rest."""
+    out = dict(name=config.model, **model_options(config))
+    if config.model == "fusion" and config.news: out["n_exog"] = len(NEWS_FEATURES)
+    return out
 
 def ensemble_settings(config: StudyConfig) -> dict:
     """The `run_walk_forward` settings of the ensemble, transfer and calibration keys. A blend/stack member that names a

@@ -73,3 +73,15 @@ def test_a_malformed_news_file_is_refused_before_the_run(files, tmp_path):
         validate_config(StudyConfig(**dict(SMALL, dataset=str(paths["market"]), news=str(bad))))
     with pytest.raises(ConfigError, match="not found"):
         validate_config(StudyConfig(**dict(SMALL, dataset=str(paths["market"]), news=str(tmp_path / "none.csv"))))
+
+
+def test_the_fusion_model_fuses_the_news_in_a_study(files):
+    paths, market, news = files
+    res = run_study(dict(SMALL, dataset=str(paths["market"]), news=str(paths["news"]), model="fusion", n_heads=2),
+                    echo=None)
+    assert res.metrics["settings"]["model"]["n_exog"] == 6
+    feats = res.metrics["settings"]["features"]
+    assert feats[-6:] == ["news_score", "news_count", "news_decay", "news_mkt_score", "news_mkt_count", "news_mkt_decay"]
+    ic = _ic(res)
+    print(f"fusion with news: IC {ic.mean():.3f} over {len(ic)} test dates")
+    assert ic.mean() > 3 * ic.std(ddof=1) / np.sqrt(len(ic))  # it finds the planted news relation too
