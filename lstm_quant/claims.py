@@ -323,8 +323,8 @@ class ClaimResult:
     def row(self) -> dict:
         "The claim's row of claims.csv."
         c = self.claim
-        return dict(id=c.id, source=c.source, claimed=c.claimed, metric=c.metric,
-                    unit=METRICS[c.metric]["unit"] if c.metric in METRICS else "", direction=c.direction,
+        return dict(id=c.id, source=c.source, claimed=c.claimed, metric=c.metric if c.testable else "",
+                    unit=METRICS[c.metric]["unit"] if c.testable else "", direction=c.direction,
                     claimed_effect=c.claimed_effect, dataset=self.dataset, effect=self.effect, ci_low=self.ci_low,
                     ci_high=self.ci_high, p_value=self.p_value, q_value=self.q_value, mde=self.mde, n_days=self.n_days,
                     control_value=self.control_value, treatment_value=self.treatment_value, verdict=self.verdict,
