@@ -45,8 +45,9 @@ def _news_times(col: pd.Series) -> pd.DatetimeIndex:
     if pd.api.types.is_datetime64_dtype(col.dtype):
         raise DataError(f"news times must be tz-aware (an offset such as -05:00, or UTC); row 0 has the naive time {col.iloc[0]}")
     for i, v in enumerate(col):
-        naive = (v.tzinfo is None) if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "tzinfo") else \
-            not (isinstance(v, str) and _OFFSET.search(v.strip()))
+        if isinstance(v, str): naive = not _OFFSET.search(v.strip())
+        elif isinstance(v, np.datetime64): naive = True
+        else: naive = getattr(v, "tzinfo", None) is None  # a naive Timestamp / datetime, or not a time at all
         if naive:
             raise DataError(f"news times must be tz-aware (an offset such as -05:00, or UTC); row {i} has {v!r}")
     try: return pd.DatetimeIndex(pd.to_datetime(col, utc=True, format="ISO8601"))
