@@ -1,0 +1,57 @@
+"""Render the claims audit's README summary from `book/claims.csv` into docs/results/claims_summary.md.
+
+    python tools/claims_summary.py [--check]
+
+The front-page notebook includes the file (`<!-- include: docs/results/claims_summary.md -->`), so every figure in
+the README's audit summary comes from the committed results table, none typed by hand. `--check` exits 1 when the
+file differs from what the table renders (tests/test_claims_summary.py runs it).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE, OUT = ROOT / "book" / "claims.csv", ROOT / "docs" / "results" / "claims_summary.md"
+ORDER = ["supported", "contradicted", "no effect found", "not detectable here", "not testable yet", "not testable offline"]
+
+
+def _num(x) -> str:
+    return "" if pd.isna(x) else f"{x:+.3g}"
+
+
+def render(table: pd.DataFrame) -> str:
+    counts = table["verdict"].value_counts()
+    verdicts = [v for v in ORDER if v in counts] + sorted(set(counts.index) - set(ORDER))
+    lines = [f"{len(table)} claims registered; verdicts on real data (`book/claims.csv`, `lq audit`):", "",
+             "| verdict | claims |", "|---|---|"] + [f"| {v} | {counts[v]} |" for v in verdicts]
+    decided = table[table["verdict"].isin(["supported", "contradicted"])]
+    if len(decided):
+        lines += ["", "The claims with a decided verdict (effect = treatment - control with its 95 % interval, minimum detectable "
+                  "effect at 80 % power; 'supported' means the direction, the last column says whether the claimed size is "
+                  "inside the interval):", "",
+                  "| claim | claimed | metric | effect | 95 % interval | MDE | verdict | claimed size in interval |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in decided.itertuples():
+            lines.append(f"| {r.id} | {r.claimed} | {r.metric} | {_num(r.effect)} | {_num(r.ci_low)} .. {_num(r.ci_high)} | "
+                         f"{_num(r.mde)} | {r.verdict} | {'yes' if r.claimed_in_ci is True or r.claimed_in_ci == 'True' else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args(argv)
+    text = render(pd.read_csv(TABLE))
+    if a.check:
+        if not OUT.exists() or OUT.read_text() != text:
+            print(f"{OUT.relative_to(ROOT)} is out of date with {TABLE.relative_to(ROOT)}: run python tools/claims_summary.py")
+            return 1
+        return 0
+    OUT.parent.mkdir(parents=True, exist_ok=True); OUT.write_text(text); print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
