@@ -12,6 +12,8 @@ def test_summary_matches_the_results_table(tmp_path):
     sys.path.insert(0, str(tool.parent))
     import claims_summary, pandas as pd
     table = pd.read_csv(claims_summary.TABLE)
-    changed = table.copy(); changed.loc[changed.index[0], "verdict"] = "supported"  # control: another table renders otherwise
+    changed = table.copy()  # control: a table with one verdict flipped renders otherwise
+    first = changed.index[0]
+    changed.loc[first, "verdict"] = "contradicted" if changed.loc[first, "verdict"] == "supported" else "supported"
     assert claims_summary.render(changed) != claims_summary.render(table)
     assert f"{len(table)} claims registered" in (ROOT / "README.md").read_text()

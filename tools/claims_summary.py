@@ -35,7 +35,7 @@ def render(table: pd.DataFrame) -> str:
                   "|---|---|---|---|---|---|---|---|"]
         for r in decided.itertuples():
             lines.append(f"| {r.id} | {r.claimed} | {r.metric} | {_num(r.effect)} | {_num(r.ci_low)} .. {_num(r.ci_high)} | "
-                         f"{_num(r.mde)} | {r.verdict} | {'yes' if r.claimed_in_ci is True or r.claimed_in_ci == 'True' else 'no'} |")
+                         f"{_num(r.mde)} | {r.verdict} | {'yes' if r.claimed_in_ci in (True, 'True') else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
