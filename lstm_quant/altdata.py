@@ -276,12 +276,21 @@ def _on_sessions(observations, index, *, lag: int = 0, close_time: str = "16:00"
     idx = _session_index(index)
     lag = check_int("lag", lag, lo=0)
     if obs.index.tz is not None: pos = news_sessions(obs.index, idx, close_time=close_time, tz=tz)
-    else:
+    else:  # naive dates: the value is known on that date; a naive clock time has no zone to compare with the close
+        timed = obs.index[obs.index != obs.index.normalize()]
+        if len(timed): raise DataError(f"observations: naive timestamp {timed[0]} has a time of day but no time zone, so it "
+                                       f"cannot be placed before or after the {close_time} close: localise the index "
+                                       f"(e.g. .tz_localize({tz!r})) or give dates only")
         pos = idx.searchsorted(obs.index.normalize(), side="left")
         pos = np.where(pos < len(idx), pos, -1)
     pos = np.where((pos >= 0) & (pos + lag < len(idx)), pos + lag, -1)
     order = np.argsort(obs.index.asi8, kind="stable")
-    vals = obs.iloc[order].apply(pd.to_numeric, errors="coerce").astype("float64")
+    raw = obs.iloc[order]
+    vals = raw.apply(pd.to_numeric, errors="coerce").astype("float64")
+    bad = vals.isna() & raw.notna()
+    if bad.any().any():
+        col = bad.any().idxmax(); at = bad[col].idxmax()
+        raise DataError(f"observations: non-numeric value {raw.loc[at, col]!r} in column {col!r} at {at}")
     vals = vals.assign(_row=pos[order])[pos[order] >= 0]
     out = vals.groupby("_row").last().reindex(range(len(idx)))  # last non-missing value per column and session
     out.index = idx
@@ -356,7 +365,10 @@ def midas_weights(theta, n_lags: int, *, poly: str = "exp_almon") -> np.ndarray:
     beta x^(t1-1) (1-x)^(t2-1) at x = (k-1)/(K-1) inside (0, 1); theta (0, 0) resp. (1, 1) is flat."""
     K = check_int("n_lags", n_lags, lo=1)
     check_choice("MIDAS polynomial", poly, MIDAS_POLYS)
-    t1, t2 = (float(v) for v in theta)
+    theta = np.asarray(theta, dtype="float64").ravel()
+    if theta.shape != (2,) or not np.isfinite(theta).all():
+        raise ConfigError(f"MIDAS theta must be two finite numbers (t1, t2), got {theta.tolist()}")
+    t1, t2 = theta
     k = np.arange(1, K + 1, dtype="float64")
     if poly == "exp_almon": z = t1 * k + t2 * k ** 2
     else:

@@ -148,8 +148,10 @@ def study_features(market: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFr
     spec = feature_spec(config.features, fields=tuple(market.columns.unique("field")), exog_keys=tuple(exog))
     if exog: spec = dataclasses.replace(spec, vix_lag=0, exog_lag=0)  # load_exog re-stamped each series at its availability
     features = build_features(market, spec, exog=exog or None)
+    attrs = dict(features.attrs)  # spec, skipped, timings: pd.concat drops attrs that differ between its inputs
     if config.news: features = pd.concat([features, study_news(market, config)], axis=1)
     if config.feature_norm == "rolling": features = rolling_normalise(features, config.norm_window)
+    features.attrs.update(attrs)
     return features, study_target(market, config)
 
 def study_splits(ds: WindowDataset, config: StudyConfig) -> list:

@@ -16,7 +16,7 @@ from lstm_quant.altdata import news_features, simulate_news
 from lstm_quant.core import ConfigError
 from lstm_quant.data import simulate_market
 from lstm_quant.ic import daily_ic
-from lstm_quant.study import run_study
+from lstm_quant.study import run_study, study_features
 from lstm_quant.study_config import validate_config, StudyConfig
 
 SMALL = dict(assets="", start="2015-01-01", end="2018-12-31", features="returns", seq_len=5, hidden=16, epochs=10, lr=0.005,
@@ -85,3 +85,11 @@ def test_the_fusion_model_fuses_the_news_in_a_study(files):
     ic = _ic(res)
     print(f"fusion with news: IC {ic.mean():.3f} over {len(ic)} test dates")
     assert ic.mean() > 3 * ic.std(ddof=1) / np.sqrt(len(ic))  # it finds the planted news relation too
+
+
+def test_news_keeps_the_feature_attrs(files):
+    "The news columns join the features without losing build_features' record (spec, skipped, timings) for metrics.json."
+    paths, market, _ = files
+    features, _ = study_features(market, StudyConfig(**dict(SMALL, dataset=str(paths["market"]), news=str(paths["news"]))))
+    assert "news_score" in features.columns.unique("feature")
+    assert {"spec", "skipped", "timings"} <= set(features.attrs)
