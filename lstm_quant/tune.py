@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 # %% ../nbs/07e0_tune.ipynb #c004
-from .core import ConfigError, check_choice, check_int, jsonable, write_json_atomic, write_text_atomic
+from .core import ConfigError, DataError, check_choice, check_int, jsonable, write_json_atomic, write_text_atomic
 from .data import simulate_market
 from .significance import deflated_sharpe_ratio, expected_max_sharpe, probabilistic_sharpe_ratio
 from .risk import backtest
@@ -135,11 +135,16 @@ def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_
     url = f"sqlite:///{Path(storage).resolve()}" if storage is not None else None
     study = optuna.create_study(study_name=name, storage=url, load_if_exists=True, direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
+    # a resumed search reseeds past its stored trials: the same seed again would draw the same parameters again
+    if study.trials: study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)  # left unfinished by a killed run
     ex = executor or get_executor("local", workers=1, progress=False)
-    returns = {}
+    returns, failed = {}, 0
     while (done := len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)))) < n_trials:
+        if failed >= n_trials:
+            raise DataError(f"{failed} trials gave no finite Sharpe ratio (flat or empty returns): the objective cannot "
+                            f"be tuned on the market before {cutoff.date()}")
         batch = [study.ask() for _ in range(min(ex.workers, n_trials - done))]
         params = [suggest(t, space) for t in batch]
         res = ex.map(_trial_unit, [(objective, inner, p) for p in params], names=[f"trial {t.number}" for t in batch], desc="trials")
@@ -147,7 +152,7 @@ def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_
             t.set_user_attr("sharpe_daily", r["sharpe"]); t.set_user_attr("seconds", r["seconds"])
             t.set_user_attr("n_days", int(pd.Series(r["returns"]).notna().sum()))
             if np.isfinite(r["sharpe"]): study.tell(t, r["sharpe"] * np.sqrt(252)); returns[t.number] = r["returns"]
-            else: study.tell(t, state=optuna.trial.TrialState.FAIL)
+            else: study.tell(t, state=optuna.trial.TrialState.FAIL); failed += 1
     rows = [dict(trial=t.number, state=t.state.name, sharpe=t.value, sharpe_daily=t.user_attrs.get("sharpe_daily", np.nan),
                  n_days=t.user_attrs.get("n_days"), seconds=t.user_attrs.get("seconds"),
                  **{f"param.{k}": v for k, v in t.params.items()}) for t in study.get_trials(deepcopy=False)]
@@ -160,6 +165,7 @@ RULE_SPACE = dict(lookback=dict(kind="int", low=1, high=20, log=False, step=None
 def rule_returns(market: pd.DataFrame, params: dict, *, cost_bps: float = 5.0) -> pd.Series:
     """Daily net returns of the reversal rule: weights decided at close t from returns <= t (short the `lookback`-day
     winners, long the losers; `linear` in the return or by cross-sectional `rank`; dollar-neutral, gross 1), earned t+1."""
+    check_choice("weighting", params["weighting"], ("linear", "rank"))
     close = market["close"]
     sig = -np.log(close).diff(int(params["lookback"]))
     if params["weighting"] == "rank": sig = sig.rank(axis=1)
