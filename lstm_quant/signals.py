@@ -101,9 +101,10 @@ def _bundle_data(c: StudyConfig, data) -> tuple[pd.DataFrame, dict]:
     market = validate_market_data(data)
     return market, dict(name="frame", description="market frame passed to train_bundle", survivorship_bias="unknown")
 
-def _predict_seeds(models: dict, win) -> pd.DataFrame:
-    "Predictions of every seed's model on `win`, averaged as the study's walk-forward averages its seeds."
-    runs = {s: predict(m, win, mc_samples=0) for s, m in models.items()}
+def _predict_seeds(models: dict, win, *, by_date: bool = True) -> pd.DataFrame:
+    """Predictions of every seed's model on `win`, averaged as the study's walk-forward averages its seeds; one forward
+    pass per date (`by_date`), as the walk-forward predicts, so that both round alike."""
+    runs = {s: predict(m, win, mc_samples=0, by_date=by_date) for s, m in models.items()}
     pred = next(iter(runs.values())).drop(columns="target")
     if len(runs) > 1:
         seed_frame = pd.DataFrame({f"seed_{s}": r["prediction"] for s, r in runs.items()})
