@@ -139,8 +139,18 @@ class _Feeder:
         x, y = self.ds.gather(units)
         return _as_tensor(x, self.device), _as_tensor(y, self.device), None, units
 
-    def in_order(self, batch_size: int):
+    def in_order(self, batch_size: int, *, by_date: bool = False):
+        """Every unit once, in order, about `batch_size` samples per batch. `by_date=True`: one batch per date holding
+        all of that date's samples (in dataset order), so that a date's outputs do not depend on which other dates
+        share its forward pass (a batch's size changes how float32 matrix products round)."""
+        if by_date and self.layout != "date" and not self.panel:
+            date_idx = np.asarray(self.ds.date_idx)
+            order = np.argsort(date_idx, kind="stable")
+            for units in np.split(order, np.flatnonzero(np.diff(date_idx[order])) + 1):
+                if len(units): yield self.batch(units)
+            return
         step = max(1, batch_size // max(1, len(self.ds.assets))) if self.layout == "date" or self.panel else batch_size
+        if by_date: step = 1
         for i in range(0, self.n_units, step): yield self.batch(np.arange(i, min(i + step, self.n_units)))
 
 # %% ../nbs/04_batches.ipynb #c017

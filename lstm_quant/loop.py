@@ -423,6 +423,7 @@ def _mc_std(model, x, mask, n_samples: int, seed: int | None) -> np.ndarray:
 @torch.no_grad()
 def predict(model: nn.Module, data, mc_samples: int = 0, *,
             batch_size: int = 4096,  # samples per forward pass
+            by_date: bool = False,  # one forward pass per date (all its samples): a date's predictions then equal those of that date alone
             device: str | None = None,  # None: wherever the model's weights are
             mc_seed: int | None = 0,  # seed of the Monte Carlo dropout draws (None: global random state)
            ) -> pd.DataFrame:
@@ -439,7 +440,7 @@ def predict(model: nn.Module, data, mc_samples: int = 0, *,
     levels = getattr(model, "quantiles", None)
     levels = [] if levels is None else [float(q) for q in levels]
     try:
-        for b, (x, y, mask, pos) in enumerate(_Feeder(data, layout, dev, batch_size).in_order(batch_size)):
+        for b, (x, y, mask, pos) in enumerate(_Feeder(data, layout, dev, batch_size).in_order(batch_size, by_date=by_date)):
             out = _forward(model, x, mask)
             pred, tgt = out["prediction"].float().cpu().numpy(), (y if mask is None else y[mask]).float().cpu().numpy()
             if pred.ndim == 2:  # K fields (flf: O, H, L, C vs close t): each as prediction_<field>, target_<field>

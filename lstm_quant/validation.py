@@ -431,7 +431,8 @@ def _plain(cfg: WalkForwardConfig) -> bool:
 def _predict(model, ds, cfg: WalkForwardConfig) -> pd.DataFrame:
     "`training.predict` of `model` on `ds` (an empty frame for an empty segment)."
     if len(ds) == 0: return pd.DataFrame({"prediction": [], "target": []}, index=ds.index, dtype=np.float64)
-    return predict(model, ds, mc_samples=cfg.mc_samples)
+    # one forward pass per date: a date's predictions are then those a production signal computes from that date alone
+    return predict(model, ds, mc_samples=cfg.mc_samples, by_date=True)
 
 def _state(model) -> dict:
     return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
