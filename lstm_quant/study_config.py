@@ -48,7 +48,7 @@ class StudyConfig:
     end: str = "2022-12-31"  # last date loaded
     exog: str = ""  # comma-separated exogenous series, each a built-in (vix, wti, ff_factors, us_macro) or a file, optionally @lag in business days (e.g. "vix,ff_factors@22"); empty for none
     news: str = ""  # a news file (CSV/Parquet: time tz-aware ISO 8601, asset, text, optional category) turned into daily Loughran-McDonald sentiment features (01f_altdata), cut at the 16:00 New York close; empty for none
-    target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1)
+    target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1), realised_vol (the next `horizon` days' realised volatility, a volatility forecast)
     horizon: int = 1  # target horizon, trading days
     features: str = "compact"  # a feature set (compact, returns, technical, default) with +name / -name for registry features or families, e.g. "compact+ema_cross-calendar"
     feature_norm: str = "none"  # none, or rolling: each feature z-scored by its own trailing mean and std over norm_window days (past only)
@@ -163,7 +163,7 @@ FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chap
     "default": {},  # FeatureSpec(): every fast family the data allows
 }
 UNUSABLE_LOSSES: dict[str, str] = {}  # loss -> why a study cannot train with it (none since flf gets O,H,L,C targets)
-TARGETS = ("log_return", "excess", "direction")
+TARGETS = ("log_return", "excess", "direction", "realised_vol")
 FEATURE_NORMS = ("none", "rolling")
 FILLS = ("close", "open")
 EXOG_LAGS = {"vix": 1, "wti": 5, "ff_factors": 22, "us_macro": 1}  # business days: why each, in "Exogenous series" below
