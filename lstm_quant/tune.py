@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['SPACE_KEYS', 'FIXED_KEYS', 'RULE_SPACE', 'load_space', 'suggest', 'TuneResult', 'search', 'rule_returns',
-           'rule_objective', 'tune_rule', 'study_objective', 'tune_study']
+__all__ = ['SPACE_KEYS', 'FIXED_KEYS', 'RULE_SPACE', 'load_space', 'check_space', 'suggest', 'trial_log', 'TuneResult', 'search',
+           'rule_returns', 'rule_objective', 'tune_rule', 'study_objective', 'tune_study']
 
 # %% ../nbs/07e0_tune.ipynb #c003
 import numpy as np
 import pandas as pd
 
 # %% ../nbs/07e0_tune.ipynb #c004
-from .core import ConfigError, DataError, check_choice, check_int, jsonable, write_json_atomic, write_text_atomic
+from .core import (ConfigError, DataError, check_choice, check_int, jsonable, stable_hash, write_json_atomic,
+                             write_text_atomic)
 from .data import simulate_market
-from .significance import deflated_sharpe_ratio, expected_max_sharpe, probabilistic_sharpe_ratio
+from .significance import TrialLog, probabilistic_sharpe_ratio, sharpe_moments
+from .study_config import cast_param
 from .risk import backtest
 from .executor import get_executor
 from .study import (StudyConfig, load_study_data, make_windows, resolve_params, run_study, study_features,
@@ -74,6 +76,16 @@ def load_space(source) -> dict:
     return dict(name=str(spec.get("name") or name or "tune"), preset=spec.get("preset", "quick"), params=params, space=out,
                 inner_folds=check_int("inner_folds", spec.get("inner_folds", 2), lo=1), seed=check_int("seed", spec.get("seed", 0), lo=0))
 
+def check_space(space: dict, base: dict) -> dict:
+    """Every name of a parsed `space` a study parameter and every choice (each end of a range) a valid value of it, with
+    the other parameters from `base` (a `resolve_params` dict): checked before any trial runs. ConfigError naming the
+    parameter and the valid names or the reason otherwise; returns `space`."""
+    for k, s in space.items():
+        for v in s.get("choices", [s.get("low"), s.get("high")]):
+            try: StudyConfig(**{**base, k: cast_param(k, v)})
+            except ConfigError as e: raise ConfigError(f"space parameter {k!r} = {v!r}: {e}") from None
+    return space
+
 def suggest(trial, space: dict) -> dict:
     "The parameters an Optuna `trial` draws from a parsed `space` (see `load_space`)."
     out = {}
@@ -85,9 +97,9 @@ def suggest(trial, space: dict) -> dict:
 
 # %% ../nbs/07e0_tune.ipynb #c011
 def _sharpe(r: pd.Series) -> float:
-    "Per-period Sharpe ratio of daily returns (NaN when undefined)."
-    r = pd.Series(r).dropna()
-    return float(r.mean() / r.std()) if len(r) > 2 and r.std() > 0 else float("nan")
+    "Per-period Sharpe ratio of daily returns (`significance.sharpe_moments`; NaN when undefined: < 3 returns or flat)."
+    try: return sharpe_moments(pd.Series(r).dropna())["sr"]
+    except DataError: return float("nan")
 
 def _trial_unit(objective: Callable, market: pd.DataFrame, params: dict) -> dict:
     "One trial (an executor unit): the objective's daily net returns on the inner folds, their Sharpe ratio, the time."
@@ -95,25 +107,36 @@ def _trial_unit(objective: Callable, market: pd.DataFrame, params: dict) -> dict
     r = objective(market, params)
     return dict(returns=r, sharpe=_sharpe(r), seconds=time.perf_counter() - t0)
 
+def trial_log(trials: pd.DataFrame, log: TrialLog | None = None, prefix: str = "") -> TrialLog:
+    """The completed `trials` (a search's table) recorded in a `significance.TrialLog` (each trial its own entry, keyed
+    by `prefix` + its number, with its per-day Sharpe ratio): the N and V of the deflated Sharpe ratio."""
+    log = log if log is not None else TrialLog()
+    for t in trials[trials["state"] == "COMPLETE"].itertuples():
+        if np.isfinite(t.sharpe_daily): log.record(dict(trial=f"{prefix}{t.trial}"), sharpe=float(t.sharpe_daily))
+    return log
+
 class TuneResult:
-    "The trials of a search (leaderboard), the best trial's parameters and returns, and N, V, SR0 of the deflation."
+    "The trials of a search (leaderboard), the best trial's parameters and returns, and their `TrialLog` (N, V, SR0)."
     def __init__(self, trials: pd.DataFrame, returns: dict, cutoff):
         self.trials, self.returns, self.cutoff = trials, returns, pd.Timestamp(cutoff)
+        self.log = trial_log(trials)
         done = trials[trials["state"] == "COMPLETE"]
-        self.n_trials = len(done)
-        self.sharpe_var = float(np.var(done["sharpe_daily"].dropna(), ddof=1)) if done["sharpe_daily"].notna().sum() > 1 else 0.0
         self.best = done.sort_values("sharpe_daily", ascending=False).iloc[0] if len(done) else None
         self.best_params = ({k[len("param."):]: (v.item() if hasattr(v, "item") else v) for k, v in self.best.items()
                              if k.startswith("param.")} if self.best is not None else {})
 
     @property
+    def n_trials(self) -> int: return self.log.n_trials
+    @property
+    def sharpe_var(self) -> float: return self.log.sharpe_var
+    @property
     def sr0(self) -> float:
         "Expected best per-day Sharpe ratio of N zero-skill trials with variance V (the DSR's benchmark)."
-        return expected_max_sharpe(max(self.n_trials, 1), self.sharpe_var)
+        return self.log.expected_max_sharpe()
 
     def deflated(self, returns) -> float:
         "DSR of `returns` with this search's N and V."
-        return float(deflated_sharpe_ratio(pd.Series(returns).dropna(), max(self.n_trials, 1), self.sharpe_var))
+        return float(self.log.deflated_sharpe(pd.Series(returns).dropna()))
 
     def leaderboard(self) -> pd.DataFrame:
         "The trials, best first (completed ones by their inner Sharpe ratio, then the rest)."
@@ -122,10 +145,12 @@ class TuneResult:
         return pd.concat([done, t[t["state"] != "COMPLETE"]]).reset_index(drop=True)
 
 def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_trials: int, storage: str | Path | None = None,
-           name: str = "tune", seed: int = 0, executor=None) -> TuneResult:
+           name: str = "tune", seed: int = 0, executor=None, meta: dict | None = None) -> TuneResult:
     """Run (or resume) an Optuna search of `space` (`load_space(...)["space"]`) until `n_trials` trials are complete.
     `objective(market, params) -> daily net returns` (a top-level callable) sees only `market` before `cutoff`; the
-    trials run as units of `executor` (default: one after another here). `storage`: an SQLite file (resumable)."""
+    trials run as units of `executor` (default: one after another here). `storage`: an SQLite file (resumable); the
+    cut-off and `meta` (str -> JSON value, e.g. a hash of the objective's fixed configuration) are stored with the
+    search, and resuming it with a different one is a ConfigError (its trials were judged on something else)."""
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     n_trials = check_int("n_trials", n_trials, lo=1)
@@ -136,6 +161,7 @@ def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_
     study = optuna.create_study(study_name=name, storage=url, load_if_exists=True, direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     # a resumed search reseeds past its stored trials: the same seed again would draw the same parameters again
+    _check_meta(study, {"cutoff": str(cutoff.date()), **jsonable(meta or {})}, storage)
     if study.trials: study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)  # left unfinished by a killed run
@@ -157,6 +183,15 @@ def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_
                  n_days=t.user_attrs.get("n_days"), seconds=t.user_attrs.get("seconds"),
                  **{f"param.{k}": v for k, v in t.params.items()}) for t in study.get_trials(deepcopy=False)]
     return TuneResult(pd.DataFrame(rows), returns, cutoff)
+
+def _check_meta(study, meta: dict, storage) -> None:
+    "Store `meta` as the Optuna study's user attributes; a stored search with different ones is a ConfigError."
+    stored = study.user_attrs
+    if study.trials or stored:
+        diff = [f"{k}: stored {stored.get(k)!r}, now {v!r}" for k, v in meta.items() if stored.get(k) != v]
+        if diff: raise ConfigError(f"the search {study.study_name!r} in {storage} was made with another setup ({'; '.join(diff)}): "
+                                   f"its trials cannot be reused; use another name or output folder, or delete {storage}")
+    for k, v in meta.items(): study.set_user_attr(k, v)
 
 # %% ../nbs/07e0_tune.ipynb #c013
 RULE_SPACE = dict(lookback=dict(kind="int", low=1, high=20, log=False, step=None),
@@ -208,12 +243,14 @@ def tune_study(source, *, n_trials: int, out_dir: str | Path, engine: str = "loc
     spec = load_space(source)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     base = resolve_params(spec["preset"], spec["params"])
+    check_space(spec["space"], base)  # a bad name or choice fails here, before the data is loaded or a trial runs
     market, cutoff = _first_test_date(StudyConfig(**base))
     inner_base = {**base, "n_folds": spec["inner_folds"]}
     echo(f"tune {spec['name']}: {n_trials} trials on the inner folds before {cutoff.date()} -> {out}")
     with get_executor(engine, workers=workers, address=address) as ex:
         res = search(spec["space"], _StudyObjective(inner_base), market, cutoff=cutoff, n_trials=n_trials,
-                     storage=out / "tune.db", name=spec["name"], seed=spec["seed"], executor=ex)
+                     storage=out / "tune.db", name=spec["name"], seed=spec["seed"], executor=ex,
+                     meta=dict(base_hash=stable_hash(inner_base)))
         board = res.leaderboard()
         write_text_atomic(board.to_csv(index=False), out / "leaderboard.csv")
         selected = {**base, **res.best_params, "n_trials": res.n_trials}

@@ -133,7 +133,7 @@ def test_ray_grid_survives_killed_worker_and_driver(tmp_path):
     time.sleep(3)  # the local Ray and its workers share the driver's fate; kernels notice within ~1 s
     starts = [w[3] for w in _log(grid_dir) if w[2] == "start"]
     done_before = {h for h in hashes if is_complete(grid_dir / h)}
-    assert 1 <= len(done_before) <= 3
+    assert 1 <= len(done_before) < 3  # the driver died mid-grid: something is left for the rerun
     mtimes = {h: (grid_dir / h / "metrics.json").stat().st_mtime_ns for h in done_before}
     n_lines = len(_log(grid_dir))
     res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=420)
