@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--workers", type=int, default=None, help="points run at once (default: the number of cores)")
     grid.add_argument("--engine", default="local", help="where the points run: local (worker processes here) or ray (default: local)")
     grid.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT (default: a local Ray for this run)")
+    grid.add_argument("--gpus-per-unit", type=float, default=0.0, help="with --engine ray: GPUs each point declares (e.g. 1, or 0.5 to share one; default: 0)")
     grid.add_argument("--output-root", default="output", help="root folder for results (default: output)")
     params = ssub.add_parser("params", help="list every study parameter with its value under a preset")
     params.add_argument("--preset", default="quick", help=f"one of {', '.join(PRESETS)} (default: quick)")
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--engine", default="local", help="where the trials run: local or ray (default: local)")
     tune.add_argument("--workers", type=int, default=1, help="trials run at once (default: 1)")
     tune.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT")
+    tune.add_argument("--gpus-per-unit", type=float, default=0.0, help="with --engine ray: GPUs each trial declares (default: 0)")
     tune.add_argument("--output-root", default="output", help="root folder: the search goes to OUTPUT_ROOT/NAME/ (default: output)")
     train = sub.add_parser("train", help="train the study's model(s) on the most recent window; write a bundle")
     train.add_argument("--preset", default="quick", help=f"parameter preset: {', '.join(PRESETS)} (default: quick)")
@@ -103,7 +105,8 @@ def cmd_study_run(args) -> int:
 # %% ../nbs/07f_cli.ipynb #c011
 def cmd_study_grid(args) -> int:
     "lq study grid: run (or resume) a grid; exit 1 when a point failed."
-    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers, engine=args.engine, address=args.address)
+    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers, engine=args.engine, address=args.address,
+                   gpus_per_unit=args.gpus_per_unit)
     failed = res[res["status"].str.startswith("failed")]
     print(_fmt(res.drop(columns="dir")))
     if len(failed):
@@ -179,7 +182,8 @@ def cmd_tune(args) -> int:
     from lstm_quant.tune import load_space
     name = load_space(args.space_file)["name"]
     res = tune_study(args.space_file, n_trials=args.trials, out_dir=Path(args.output_root) / name, engine=args.engine,
-                     workers=args.workers, address=args.address, echo=lambda m: print(m, flush=True))
+                     workers=args.workers, address=args.address, gpus_per_unit=args.gpus_per_unit,
+                     echo=lambda m: print(m, flush=True))
     s = res["summary"]
     print(_fmt(res["selected"]))
     print(f"\nout of sample {s['oos']['start']}..{s['oos']['end']} ({s['n_folds']} folds, each with its own selection): "

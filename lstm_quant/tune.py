@@ -314,10 +314,11 @@ class _StudyObjective:
     def __call__(self, market, params, *args): return (self.fn or study_objective)(market, {**self.base, **params}, *args)
 
 def tune_study(source, *, n_trials: int, out_dir: str | Path, engine: str = "local", workers: int | None = 1,
-               address: str | None = None, echo=print) -> dict:
+               address: str | None = None, gpus_per_unit: float = 0.0, echo=print) -> dict:
     """Per outer fold of the study the space `source` describes (see `load_space`), search on the inner folds before
     the fold's first test date (`n_trials` trials) and trade the fold's selection on it; stitch the folds' returns and
-    deflate their Sharpe ratio by every trial of every fold. Files in `out_dir` (see above); resumable."""
+    deflate their Sharpe ratio by every trial of every fold. Files in `out_dir` (see above); resumable. With engine
+    `ray`, each trial declares `gpus_per_unit` GPUs."""
     spec, echo = load_space(source), echo or (lambda *a, **k: None)
     base = resolve_params(spec["preset"], spec["params"])
     check_space(spec["space"], base)  # a bad name or choice fails here, before the data is loaded or a trial runs
@@ -326,7 +327,7 @@ def tune_study(source, *, n_trials: int, out_dir: str | Path, engine: str = "loc
     inner_base = {**base, "n_folds": spec["inner_folds"]}
     echo(f"tune {spec['name']}: {len(periods)} outer folds from {periods[0][0].date()}, {n_trials} trials each on the "
          f"inner folds before each -> {out}")
-    with get_executor(engine, workers=workers, address=address) as ex:
+    with get_executor(engine, workers=workers, address=address, gpus_per_unit=gpus_per_unit) as ex:
         res = nested_search(spec["space"], _StudyObjective(inner_base), market, test_periods=periods,
                             evaluate=_StudyObjective(base, study_fold), n_trials=n_trials, storage=out / "tune.db",
                             name=spec["name"], seed=spec["seed"], executor=ex, meta=dict(base_hash=stable_hash(inner_base)))
