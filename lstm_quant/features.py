@@ -37,7 +37,7 @@ from .indicators import (
     downside_vol, ema, ema_cross, expanding_zscore, garch_features, intraday_realised_measures, macd, range_vol,
     realised_vol, robust_zscore, rolling_zscore, rsi, stochastic, timeframe_features, true_range)
 from .cross_asset import (
-    CorrelationSums, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
+    CorrelationSums, _market_stats, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
     pca_absorption, refresh_rows, rolling_corr_matrices, rolling_average_correlation, rolling_market_stats, rolling_pca)
 from .calendar import _flat_series, asof_align, asof_join, calendar_features, simulate_exog
 
@@ -207,7 +207,12 @@ class _Ctx:
         return self.memo("market", make)
     def corr_sums(self) -> CorrelationSums: return self.memo("corr_sums", lambda: CorrelationSums(self.returns.to_numpy()))
     def market_stats(self, window: int) -> tuple:
-        return self.memo(("mkt", window), lambda: rolling_market_stats(self.returns, self.market(), window))
+        "(corr, beta) with the market over `window` days; the spec's windows are computed together, from one set of cumulative sums."
+        if ("mkt", window) not in self._memo:
+            s = self.spec
+            for w, cb in _market_stats(self.returns, self.market(), (*s.corr_windows, *s.beta_windows, window)).items():
+                self._memo[("mkt", w)] = cb
+        return self._memo[("mkt", window)]
 
 # %% ../nbs/01e_features.ipynb #c022
 @register_feature("log_return", "returns", outputs=lambda s: [f"ret_{w}d" for w in s.return_windows],
