@@ -1,8 +1,9 @@
 """Benchmark of lstm_quant.signals (issue 15): the "production latency" of a trained bundle.
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_signal.py [--repeats 5] [--epochs 1] [--json output/bench_signal.json]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_signal.py [--repeats 5] [--epochs 1] [--json docs/results/bench_signal.json] [--md docs/results/bench_signal.md]
 
-For LSTM and Transformer at the same size (hidden 32, one layer, seq_len 40, compact features), on the real panel
+For LSTM and Transformer at the same size (hidden 32, one layer, seq_len 40, compact features; and the LSTM again on the
+default feature set, `*_lstm_default`), on the real panel
 `../shared/data/sp500_daily_ohlcv_2013_2018.parquet` (its last 400 sessions; the whole benchmark is skipped with a
 message when the file is absent): its first 20 assets and all of its assets listed by the first of those sessions and
 without a hole in the last 100 (`--sizes`; the 505-stock panel less the few listed too late or with a recent hole):
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PANEL = ROOT.parent / "shared" / "data" / "sp500_daily_ohlcv_2013_2018.parquet"
 FIELDS = ("open", "high", "low", "close", "volume")
 N_DATES = 400  # sessions of the panel used: warm-up + seq_len + a tiny training window + the as-of date
+N_DATES_DEFAULT = 700  # sessions read for the default feature set: its warm-up (about a year) + seq_len + the window
 COMPLETE = 100  # trailing sessions an asset must trade on every one of (no hole) to be in the universe
 SIZE = dict(hidden=32, n_layers=1, n_heads=4, seq_len=40, features="compact", epochs=1, n_seeds=1, warm_start=False,
             train_days=126, valid_days=21, test_days=21, n_folds=1, baselines="", sizing="top_k", top_k=2)
@@ -74,7 +76,7 @@ def bench(name, params, data, repeats, tmp):
                 inference_best_ms=inf["best"] * 1e3, inference_median_ms=inf["median"] * 1e3)
 
 
-def load_panel(n_dates):
+def load_panel(n_dates, complete=COMPLETE):
     """The real panel in the wide layout (dates x (field, asset)), its last `n_dates` sessions, restricted to the assets
     listed by the first of them and without a hole in the last `COMPLETE` sessions (the as-of window needs the features'
     warm-up plus seq_len complete; the panel's scattered holes earlier on only cost training samples); None when the
@@ -86,7 +88,7 @@ def load_panel(n_dates):
     panel.columns = panel.columns.set_names(["field", "asset"])
     panel = panel.iloc[-n_dates:]
     close = panel["close"]
-    alive = close.columns[close.iloc[0].notna() & close.iloc[-COMPLETE:].notna().all()]
+    alive = close.columns[close.iloc[0].notna() & close.iloc[-complete:].notna().all()]
     panel = panel.loc[:, panel.columns.get_level_values("asset").isin(alive)]
     panel.columns = panel.columns.remove_unused_levels()
     return panel
@@ -104,11 +106,23 @@ def ratios(table):
     "Transformer / LSTM ratios of the numeric timings, per universe (same size, same data)."
     out = []
     for n, sub in table.groupby("n_assets", sort=True):
-        by = sub.set_index("model")
+        by = sub[~sub.index.str.endswith("_default")].set_index("model")
         if {"lstm", "transformer"} <= set(by.index):
-            r = by.loc["transformer", TIMES] / by.loc["lstm", TIMES]
+            r = by.loc["transformer", TIMES] / by.loc["lstm", TIMES]  # both on the compact features
             out.append(dict(n_assets=n, **{f"{k} tf/lstm": v for k, v in r.items()}))
     return pd.DataFrame(out).set_index("n_assets") if out else pd.DataFrame()
+
+
+def latency_markdown(table, load) -> str:
+    "The README's table: per case, the whole signal and the forward pass alone (best of the repeats)."
+    lines = ["| model | features (inputs per asset-day) | assets | whole signal (s) | inference alone (ms) |", "|---|---|---|---|---|"]
+    for case, r in table.iterrows():
+        feats = "default" if case.endswith("_default") else "compact"
+        lines.append(f"| {r['model']} | {feats} ({r['n_features']}) | {r['n_assets']} | {r['signal_best_s']:.2f} | "
+                     f"{r['inference_best_ms']:.1f} |")
+    lines += ["", f"Best of the repeats, one CPU thread, load average {load[0]:.1f} on {os.cpu_count()} cores; the whole "
+              "signal is raw prices to positions (checks, features on the whole history given, scaling, inference, sizing)."]
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -117,6 +131,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--sizes", default="20,505", help="universe sizes, comma-separated (capped at the panel's assets)")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--md", default=None, help="also write the README's latency table here (docs/results/bench_signal.md)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     panel = load_panel(N_DATES)
@@ -124,6 +139,9 @@ def main():
         print(f"SKIPPED bench_signal: the real panel {PANEL} is absent (see ../shared/data/README.md)")
         return
     n_all = panel.columns.get_level_values("asset").nunique()
+    # the default set's 252-day cross-asset windows need every session: a hole (the panel misses 259 stocks on
+    # 2017-08-01) blanks them for a year, so this case takes the assets without any hole in its sessions
+    long_panel = load_panel(N_DATES_DEFAULT, complete=N_DATES_DEFAULT)
     print(f"panel: {PANEL.name}, last {len(panel)} sessions {panel.index[0].date()}..{panel.index[-1].date()}, "
           f"{n_all} of its assets listed by the first and without a hole in the last {COMPLETE}")
     load0 = os.getloadavg()
@@ -133,16 +151,23 @@ def main():
             data = subset(panel, size)
             for model in ("lstm", "transformer"):
                 rows.append(bench(f"panel_{size}_{model}", dict(SIZE, model=model, epochs=a.epochs), data, a.repeats, tmp))
+            # the same LSTM on the default feature set (hundreds of inputs per asset and day, cross-asset included):
+            # what a user who keeps the defaults waits for
+            # (their warm-up is about a year, so this case reads the last N_DATES_DEFAULT sessions)
+            long = subset(long_panel, size)
+            rows.append(bench(f"panel_{long.columns.get_level_values('asset').nunique()}_lstm_default",
+                              dict(SIZE, model="lstm", epochs=a.epochs, features="default"), long, a.repeats, tmp))
     table = pd.DataFrame(rows).set_index("case")
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
         print(table)
         print(ratios(table))
-    big = table[table["n_assets"] == table["n_assets"].max()]
+    big = pd.concat([table[table["n_assets"] == table["n_assets"].max()], table.tail(1)])
     for case, r in big.iterrows():
         print(f"{case}: signal {r['signal_best_s']:.3f} s (goal < 1 s: {'met' if r['signal_best_s'] < 1 else 'NOT met'}), "
               f"inference {r['inference_best_ms']:.1f} ms (goal < 50 ms: {'met' if r['inference_best_ms'] < 50 else 'NOT met'})")
     load1 = os.getloadavg()
     print(f"load average before: {load0}, after: {load1}, cpus: {os.cpu_count()}, torch threads: {torch.get_num_threads()}")
+    if a.md: Path(a.md).write_text(latency_markdown(table, load0))
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(dict(rows=rows, load_before=load0, load_after=load1), indent=1, default=float))

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['BUNDLE_FORMAT', 'BUNDLE_FILE', 'CARD_FILE', 'bundle_split', 'bundle_fold', 'data_fingerprint', 'train_bundle',
-           'model_card', 'Bundle', 'load_bundle', 'signal_data']
+__all__ = ['BUNDLE_FORMAT', 'BUNDLE_FILE', 'CARD_FILE', 'check_bundle_config', 'bundle_split', 'bundle_fold', 'data_fingerprint',
+           'train_bundle', 'model_card', 'Bundle', 'load_bundle', 'signal_data']
 
 # %% ../nbs/07e_signals.ipynb #c003
 import numpy as np
@@ -51,6 +51,23 @@ def _config(params) -> StudyConfig:
     else: raise ConfigError(f"params must be a StudyConfig, a dict of study parameters or a preset name, got {type(params).__name__}")
     validate_config(c)
     return c
+
+# study keys whose fitted state a bundle cannot hold yet: (key, value that is fine, what the study would fit)
+_NOT_BUNDLED = (("ensemble", "none", "ensemble members and their combination weights"),
+                ("transfer", False, "one fine-tuned model per asset"),
+                ("calibrate_p_up", False, "a Platt calibration of p_up"),
+                ("regime_filter", False, "a regime filter that scales the positions"))
+
+def check_bundle_config(c: StudyConfig) -> None:
+    """Refuse the study keys a bundle cannot reproduce yet, naming each: the bundle holds one model per seed (their
+    average is its ensemble) and the sizing; a signal without the study's other fitted parts would differ from its
+    walk-forward silently. `sizing=rl` is refused too (its agents are not saved)."""
+    bad = [(k, ok, what) for k, ok, what in _NOT_BUNDLED if getattr(c, k) != ok]
+    if c.sizing == "rl": bad.append(("sizing", "sign", "one trained agent per asset"))
+    if bad:
+        raise ConfigError("a bundle cannot hold " + "; ".join(f"{k}={getattr(c, k)!r} ({what})" for k, _, what in bad)
+                          + " yet: it holds the study's model trained with every seed (averaged) and its sizing. Train it "
+                          "with " + ", ".join(f"{k}={ok!r}" for k, ok, _ in bad) + " (or another sizing) instead")
 
 def bundle_split(ds, inference, config: StudyConfig):
     """The Split (train, valid, test dates) of the bundle: the walk-forward fold of the study's geometry whose test block
@@ -101,10 +118,11 @@ def _bundle_data(c: StudyConfig, data) -> tuple[pd.DataFrame, dict]:
     market = validate_market_data(data)
     return market, dict(name="frame", description="market frame passed to train_bundle", survivorship_bias="unknown")
 
-def _predict_seeds(models: dict, win, *, by_date: bool = True) -> pd.DataFrame:
+def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int = 0) -> pd.DataFrame:
     """Predictions of every seed's model on `win`, averaged as the study's walk-forward averages its seeds; one forward
-    pass per date (`by_date`), as the walk-forward predicts, so that both round alike."""
-    runs = {s: predict(m, win, mc_samples=0, by_date=by_date) for s, m in models.items()}
+    pass per date (`by_date`), as the walk-forward predicts, so that both round alike. `std`: the seeds' spread, or
+    with one seed and `mc_samples` > 0 the Monte Carlo dropout spread (as in the study)."""
+    runs = {s: predict(m, win, mc_samples=mc_samples, by_date=by_date) for s, m in models.items()}
     pred = next(iter(runs.values())).drop(columns="target")
     if len(runs) > 1:
         seed_frame = pd.DataFrame({f"seed_{s}": r["prediction"] for s, r in runs.items()})
@@ -127,6 +145,7 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     study run directory whose walk-forward record goes into the model card. Returns the bundle directory."""
     t0 = time.perf_counter()
     c = _config(params)
+    check_bundle_config(c)
     echo = echo or (lambda *a, **k: None)
     market, info = _bundle_data(c, data)
     features, target = study_features(market, c)
@@ -200,7 +219,6 @@ def model_card(meta: dict, study_metrics: dict | None = None) -> str:
     else: lines.append("- Survivorship bias: none known (simulated data, or a universe that includes delisted assets).")
     if p.get("warm_start"): lines.append("- The study warm-starts each refit from the previous fold; the bundle is trained from scratch "
                                          "on its one window, so its weights differ from the study's last fold.")
-    if p.get("regime_filter"): lines.append("- The study scales positions by a regime filter; `signal` does not apply it.")
     lines.append("- Signals are decided at the close of the as-of date for the next session; costs are not included.")
     return "\n".join(lines) + "\n"
 
@@ -305,7 +323,7 @@ def signal(self: Bundle, data: pd.DataFrame, *, asof=None) -> pd.DataFrame:
         raise DataError(f"too little history before {asof.date()} for the features' warm-up plus seq_len={c.seq_len}: "
                         f"no complete input window for {short} ({len(market)} rows of data up to asof)")
     if len(win) == 0: raise DataError(f"no asset trades on {asof.date()}: nothing to predict")
-    pred = _predict_seeds(self.models, self.scaler.transform(win))
+    pred = _predict_seeds(self.models, self.scaler.transform(win), mc_samples=c.mc_samples)
     past = market["close"].pct_change(fill_method=None)
     past.index.name, past.columns.name = "date", "asset"
     pos = size_positions(pred, c.sizing, past, c).reindex(columns=self.assets)

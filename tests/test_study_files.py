@@ -8,6 +8,7 @@ import pytest
 
 from lstm_quant.cli import main
 from lstm_quant.data import simulate_market
+from lstm_quant.study import read_study_file
 
 SMALL = ["-p", "assets=", "-p", "start=2015-01-01", "-p", "end=2018-12-31", "-p", "train_days=200", "-p", "valid_days=40",
          "-p", "test_days=40", "-p", "baselines=momentum"]
@@ -36,8 +37,10 @@ def run(capsys, *argv):
     return rc, out, err
 
 
-@pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_every_layout_runs_end_to_end(capsys, tmp_path, layout):
+# Two layouts run the whole study (a full OHLCV file and a close-only one: the features differ); every layout is read
+# into the same market frame as the long CSV, so the others reach the identical pipeline.
+@pytest.mark.parametrize("layout", ["long.csv", "wide_close.csv"])
+def test_layouts_run_end_to_end(capsys, tmp_path, layout):
     src = tmp_path / layout
     LAYOUTS[layout](_market(), src)
     root = tmp_path / "runs"
@@ -48,6 +51,21 @@ def test_every_layout_runs_end_to_end(capsys, tmp_path, layout):
     assert m["complete"] and m["dataset"]["n_assets"] == 4 and m["dataset"]["name"] == layout
     assert m["dataset"]["survivorship_bias"] == "unknown" and "survivorship bias" in m["verdict"]
     assert (run_dir / "positions.parquet").exists()
+
+
+def test_every_layout_reads_the_same_market(tmp_path):
+    m = _market()
+    frames = {}
+    for layout, write in LAYOUTS.items():
+        write(m, tmp_path / layout)
+        frames[layout] = read_study_file(str(tmp_path / layout))
+    ref = frames["long.csv"]
+    pd.testing.assert_frame_equal(ref, m, check_freq=False, check_names=False, check_column_type=False,
+                                  check_index_type=False)
+    for layout, f in frames.items():
+        fields = ["close"] if layout == "wide_close.csv" else list(ref.columns.unique("field"))
+        assert sorted(f.columns.unique("field")) == sorted(fields), layout
+        pd.testing.assert_frame_equal(f[fields], ref[fields], check_freq=False, obj=layout)
 
 
 def _bad(m: pd.DataFrame, kind: str) -> pd.DataFrame:
