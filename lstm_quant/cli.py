@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--workers", type=int, default=None, help="points run at once (default: the number of cores)")
     grid.add_argument("--engine", default="local", help="where the points run: local (worker processes here) or ray (default: local)")
     grid.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT (default: a local Ray for this run)")
+    grid.add_argument("--gpus-per-unit", type=float, default=0.0, help="with --engine ray: GPUs each point declares (e.g. 1, or 0.5 to share one; default: 0)")
     grid.add_argument("--output-root", default="output", help="root folder for results (default: output)")
     params = ssub.add_parser("params", help="list every study parameter with its value under a preset")
     params.add_argument("--preset", default="quick", help=f"one of {', '.join(PRESETS)} (default: quick)")
@@ -56,12 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("directory", help="e.g. output/quick or output/<grid name>")
     report.add_argument("--sort", default="sharpe_net", help="column to rank by (default: sharpe_net)")
     sub.add_parser("datasets", help="list the built-in datasets")
-    tune = sub.add_parser("tune", help="search a space of study parameters (Optuna) on inner folds, then run the selected study")
+    tune = sub.add_parser("tune", help="search a space of study parameters (Optuna) per outer fold on its inner folds, trade each selection on its fold")
     tune.add_argument("space_file", help="YAML file with name/preset/params/space (and inner_folds, seed)")
-    tune.add_argument("--trials", type=int, required=True, help="trials to complete (a rerun resumes and only adds the missing ones)")
+    tune.add_argument("--trials", type=int, required=True, help="trials to complete per outer fold (a rerun resumes and only adds the missing ones)")
     tune.add_argument("--engine", default="local", help="where the trials run: local or ray (default: local)")
     tune.add_argument("--workers", type=int, default=1, help="trials run at once (default: 1)")
     tune.add_argument("--address", default=None, help="with --engine ray: a running cluster, auto or HOST:PORT")
+    tune.add_argument("--gpus-per-unit", type=float, default=0.0, help="with --engine ray: GPUs each trial declares (default: 0)")
     tune.add_argument("--output-root", default="output", help="root folder: the search goes to OUTPUT_ROOT/NAME/ (default: output)")
     train = sub.add_parser("train", help="train the study's model(s) on the most recent window; write a bundle")
     train.add_argument("--preset", default="quick", help=f"parameter preset: {', '.join(PRESETS)} (default: quick)")
@@ -103,7 +105,8 @@ def cmd_study_run(args) -> int:
 # %% ../nbs/07f_cli.ipynb #c011
 def cmd_study_grid(args) -> int:
     "lq study grid: run (or resume) a grid; exit 1 when a point failed."
-    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers, engine=args.engine, address=args.address)
+    res = run_grid(args.grid_file, output_root=args.output_root, workers=args.workers, engine=args.engine, address=args.address,
+                   gpus_per_unit=args.gpus_per_unit)
     failed = res[res["status"].str.startswith("failed")]
     print(_fmt(res.drop(columns="dir")))
     if len(failed):
@@ -175,16 +178,17 @@ def main(argv: list[str] | None = None) -> int:
 
 # %% ../nbs/07f_cli.ipynb #c015
 def cmd_tune(args) -> int:
-    "lq tune: search the space on inner folds, run the selected study, print the leaderboard and the deflated Sharpe ratio."
+    "lq tune: per outer fold, search the space on its inner folds and trade the selection; print the folds and the DSR."
     from lstm_quant.tune import load_space
     name = load_space(args.space_file)["name"]
     res = tune_study(args.space_file, n_trials=args.trials, out_dir=Path(args.output_root) / name, engine=args.engine,
-                     workers=args.workers, address=args.address, echo=lambda m: print(m, flush=True))
+                     workers=args.workers, address=args.address, gpus_per_unit=args.gpus_per_unit,
+                     echo=lambda m: print(m, flush=True))
     s = res["summary"]
-    print(_fmt(res["leaderboard"].head(10)))
-    print(f"\nselected: {s['best_params']} (inner Sharpe {s['inner_sharpe']:.2f}); out of sample {s['oos']['start']}.."
-          f"{s['oos']['end']}: net Sharpe {s['sharpe_net']:.2f}, PSR {s['psr']:.2f}, DSR {s['dsr']:.2f} "
-          f"(N = {s['n_trials']} trials, V = {s['trials_sharpe_var']:.3g})\nstudy: {s['selected_dir']}")
+    print(_fmt(res["selected"]))
+    print(f"\nout of sample {s['oos']['start']}..{s['oos']['end']} ({s['n_folds']} folds, each with its own selection): "
+          f"net Sharpe {s['sharpe_net']:.2f}, PSR {s['psr']:.2f}, DSR {s['dsr']:.2f} (N = {s['n_trials']} trials, "
+          f"V = {s['trials_sharpe_var']:.3g})\nlast fold's selection: {s['best_params']}\nfiles: {Path(args.output_root) / name}")
     return 0
 
 COMMANDS[("tune", None)] = cmd_tune

@@ -21,7 +21,7 @@ from typing import Callable
 
 # %% auto #0
 __all__ = ['ENGINES', 'THREAD_VARS', 'RAY_INSTALL', 'Unit', 'default_workers', 'set_threads', 'run_unit', 'Executor',
-           'LocalExecutor', 'ray_available', 'RayExecutor', 'get_executor']
+           'WorkerLost', 'LocalExecutor', 'ray_available', 'RayExecutor', 'get_executor']
 
 # %% ../nbs/07b0_executor.ipynb #c003
 import numpy as np
@@ -84,9 +84,12 @@ def run_unit(unit: Unit, threads: int | None = 1, *, quiet: bool = True):
     return out
 
 # %% ../nbs/07b0_executor.ipynb #c010
-def _demo_unit(seed: int, n: int = 20_000, fail: bool = False, sleep: float = 0.0) -> dict:
-    "Example unit: the sum of `n` normal draws of generator `seed`, with the pid and thread setting of the process."
+def _demo_unit(seed: int, n: int = 20_000, fail: bool = False, sleep: float = 0.0, die: str | None = None) -> dict:
+    """Example unit: the sum of `n` normal draws of generator `seed`, with the pid and thread setting of the process.
+    `die`: a file path; while it does not exist, the unit creates it and SIGKILLs its own process (a worker killed mid-unit)."""
     if sleep: time.sleep(sleep)
+    if die is not None and not Path(die).exists():
+        Path(die).touch(); os.kill(os.getpid(), 9)
     if fail: raise ConfigError(f"unit {seed} was asked to fail")
     print(f"unit {seed}: drawing {n} numbers")
     return dict(seed=seed, value=float(np.random.default_rng(seed).standard_normal(n).sum()), pid=os.getpid(),
@@ -135,13 +138,19 @@ class Executor:
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"{type(self).__name__}(workers={self.workers}, threads={self.threads})"
 
+class WorkerLost(RuntimeError):
+    "A local worker process died mid-unit (killed, or out of memory) more often than the executor retries."
+
 class LocalExecutor(Executor):
     """Worker processes on this machine (`spawn`, one per `workers`, each with `threads` compute threads); with one
-    worker (or `inline=True`) the units run in the driver, one after another."""
+    worker (or `inline=True`) the units run in the driver, one after another. Units whose worker died are run again
+    in a fresh pool, `retries` times, then `WorkerLost` is raised."""
     engine = "local"
-    def __init__(self, workers: int | None = None, *, threads: int = 1, progress: bool = True, inline: bool | None = None):
+    def __init__(self, workers: int | None = None, *, threads: int = 1, progress: bool = True, inline: bool | None = None,
+                 retries: int = 1):
         super().__init__(workers, threads=threads, progress=progress)
         self.inline = self.workers == 1 if inline is None else bool(inline)
+        self.retries = check_int("retries", retries, lo=0)
         self._pool = None
 
     def _get_pool(self, n: int) -> cf.ProcessPoolExecutor:
@@ -159,15 +168,23 @@ class LocalExecutor(Executor):
                 for i, u in enumerate(units):
                     results[i] = run_unit(u, None, quiet=False); bar.update()
                 return results
-            if not units: return results
-            pool = self._get_pool(min(self.workers, len(units)))
-            futures = {pool.submit(run_unit, u, self.threads): i for i, u in enumerate(units)}
-            try:
-                for fut in cf.as_completed(futures):
-                    results[futures[fut]] = fut.result(); bar.update()
-            except BaseException:
-                for f in futures: f.cancel()
-                raise
+            todo = list(range(len(units)))
+            for attempt in range(self.retries + 1):
+                if not todo: break
+                pool = self._get_pool(min(self.workers, len(todo)))
+                futures = {pool.submit(run_unit, units[i], self.threads): i for i in todo}
+                try:
+                    for fut in cf.as_completed(futures):
+                        results[futures[fut]] = fut.result(); bar.update(); todo.remove(futures[fut])
+                except cf.process.BrokenProcessPool:  # a worker died: every unit not returned is lost with the pool
+                    self._pool.shutdown(wait=False, cancel_futures=True); self._pool = None
+                except BaseException:
+                    for f in futures: f.cancel()
+                    raise
+            if todo:
+                raise WorkerLost(f"a local worker process died (killed, or out of memory?) while running "
+                                 f"{', '.join(units[i].name for i in todo)}, {self.retries + 1} time(s); the other units "
+                                 f"finished. Rerun to finish the missing units (a grid skips its finished points)")
         return results
 
     def close(self):
@@ -175,7 +192,7 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True); self._pool = None
 
-# %% ../nbs/07b0_executor.ipynb #c020
+# %% ../nbs/07b0_executor.ipynb #c022
 RAY_INSTALL = "pip install lstm_quant[ray]"
 
 def ray_available() -> bool:
@@ -211,7 +228,7 @@ class RayExecutor(Executor):
     def run(self, units: list[Unit], *, desc: str = "units") -> list:
         "Run `units` as Ray tasks; their results in unit order. The first failure cancels the rest and is raised."
         ray, units = self.ray, list(units)
-        task = ray.remote(num_cpus=1, num_gpus=self.gpus_per_unit, max_retries=self.retries)(run_unit)
+        task = ray.remote(**self.task_options())(run_unit)
         refs = [task.remote(u, self.threads) for u in units]
         where = {r: i for i, r in enumerate(refs)}
         results, pending = [None] * len(units), list(refs)
@@ -225,6 +242,10 @@ class RayExecutor(Executor):
                 raise
         return results
 
+    def task_options(self) -> dict:
+        "The resources and retries every unit declares to Ray (`ray.remote(**options)`)."
+        return dict(num_cpus=self.threads, num_gpus=self.gpus_per_unit, max_retries=self.retries)
+
     def close(self):
         "Stop the local Ray this executor started (a cluster it joined keeps running)."
         if self._owns and self.ray.is_initialized(): self.ray.shutdown()
@@ -232,7 +253,7 @@ class RayExecutor(Executor):
 
     def __repr__(self): return f"RayExecutor(workers={self.workers}, address={self.address!r}, gpus_per_unit={self.gpus_per_unit})"
 
-# %% ../nbs/07b0_executor.ipynb #c022
+# %% ../nbs/07b0_executor.ipynb #c024
 def get_executor(engine: str = "local", *, workers: int | None = None, address: str | None = None, threads: int = 1,
                  gpus_per_unit: float = 0.0, progress: bool = True) -> Executor:
     """An executor: `local` (worker processes on this machine; `workers` default = cores, one in-process) or `ray`

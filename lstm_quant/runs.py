@@ -211,9 +211,10 @@ def run_grid_point(params: dict, run_dir: str | Path, *, log_path: str | Path | 
 
 # %% ../nbs/07b_runs.ipynb #c026
 def run_grid(source, *, output_root: str | Path = "output", workers: int | None = 1, engine: str = "local",
-             address: str | None = None, echo=print, progress: bool = True) -> pd.DataFrame:
+             address: str | None = None, echo=print, progress: bool = True, gpus_per_unit: float = 0.0) -> pd.DataFrame:
     """Run every point of a grid (see `load_grid`) into `output_root/<name>/<params_hash>/`, `workers` at a time
-    (None: the number of cores) through the executor `engine` (`local` or `ray`, at `address`; see `get_executor`),
+    (None: the number of cores) through the executor `engine` (`local` or `ray`, at `address`, each point declaring
+    `gpus_per_unit` GPUs to Ray; see `get_executor`),
     skipping points that are already complete. One progress bar; each point's log is `logs/<params_hash>.log`.
     Returns one row per point with its status and directory."""
     spec = load_grid(source)
@@ -228,7 +229,8 @@ def run_grid(source, *, output_root: str | Path = "output", workers: int | None 
     echo(f"grid {spec['name']}: {len(rows)} points, {len(rows) - len(todo)} already complete, "
          f"running {len(todo)} with {workers} worker(s) -> {grid_dir}")
     if todo:
-        with get_executor(engine, workers=min(workers, len(todo)), address=address, progress=progress) as ex:
+        with get_executor(engine, workers=min(workers, len(todo)), address=address, progress=progress,
+                          gpus_per_unit=gpus_per_unit) as ex:
             status = ex.map(run_grid_point, [(p, grid_dir / r["point"]) for p, r in todo], log_path=log_path,
                             names=[r["point"] for _, r in todo], logs=[grid_dir / "logs" / f"{r['point']}.log" for _, r in todo],
                             desc=f"grid {spec['name']}")

@@ -1,6 +1,7 @@
-"""`lq tune SPACE.yaml --trials N`: an Optuna search whose objective sees only the data before the study's first
-out-of-sample date (inner walk-forward folds), persistent and resumable, through the executor; the selected
-configuration then runs as a normal study, and every trial counts in its deflated Sharpe ratio.
+"""`lq tune SPACE.yaml --trials N`: per outer walk-forward fold, an Optuna search whose objective sees only the data
+before that fold's test period (inner walk-forward folds), persistent and resumable, through the executor; each
+fold's selection is then trained and traded on its fold, and every trial of every fold counts in the deflated
+Sharpe ratio of the stitched out-of-sample record.
 
 Docs: https://example.invalid/lstm_quant/tune.html.md"""
 
@@ -14,20 +15,23 @@ from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['SPACE_KEYS', 'FIXED_KEYS', 'RULE_SPACE', 'load_space', 'suggest', 'TuneResult', 'search', 'rule_returns',
-           'rule_objective', 'tune_rule', 'study_objective', 'tune_study']
+__all__ = ['SPACE_KEYS', 'FIXED_KEYS', 'RULE_SPACE', 'load_space', 'check_space', 'suggest', 'trial_log', 'TuneResult', 'search',
+           'NestedResult', 'nested_search', 'rule_returns', 'rule_objective', 'rule_period', 'rule_periods',
+           'tune_rule', 'study_objective', 'study_fold', 'outer_periods', 'tune_study']
 
 # %% ../nbs/07e0_tune.ipynb #c003
 import numpy as np
 import pandas as pd
 
 # %% ../nbs/07e0_tune.ipynb #c004
-from .core import ConfigError, DataError, check_choice, check_int, jsonable, write_json_atomic, write_text_atomic
+from .core import (ConfigError, DataError, check_choice, check_int, jsonable, stable_hash, write_json_atomic,
+                             write_text_atomic)
 from .data import simulate_market
-from .significance import deflated_sharpe_ratio, expected_max_sharpe, probabilistic_sharpe_ratio
+from .significance import TrialLog, probabilistic_sharpe_ratio, sharpe_moments
+from .study_config import cast_param
 from .risk import backtest
 from .executor import get_executor
-from .study import (StudyConfig, load_study_data, make_windows, resolve_params, run_study, study_features,
+from .study import (StudyConfig, load_study_data, make_windows, resolve_params, study_features,
                               study_splits, trade, walk_forward)
 
 # %% ../nbs/07e0_tune.ipynb #c008
@@ -74,6 +78,16 @@ def load_space(source) -> dict:
     return dict(name=str(spec.get("name") or name or "tune"), preset=spec.get("preset", "quick"), params=params, space=out,
                 inner_folds=check_int("inner_folds", spec.get("inner_folds", 2), lo=1), seed=check_int("seed", spec.get("seed", 0), lo=0))
 
+def check_space(space: dict, base: dict) -> dict:
+    """Every name of a parsed `space` a study parameter and every choice (each end of a range) a valid value of it, with
+    the other parameters from `base` (a `resolve_params` dict): checked before any trial runs. ConfigError naming the
+    parameter and the valid names or the reason otherwise; returns `space`."""
+    for k, s in space.items():
+        for v in s.get("choices", [s.get("low"), s.get("high")]):
+            try: StudyConfig(**{**base, k: cast_param(k, v)})
+            except ConfigError as e: raise ConfigError(f"space parameter {k!r} = {v!r}: {e}") from None
+    return space
+
 def suggest(trial, space: dict) -> dict:
     "The parameters an Optuna `trial` draws from a parsed `space` (see `load_space`)."
     out = {}
@@ -85,9 +99,9 @@ def suggest(trial, space: dict) -> dict:
 
 # %% ../nbs/07e0_tune.ipynb #c011
 def _sharpe(r: pd.Series) -> float:
-    "Per-period Sharpe ratio of daily returns (NaN when undefined)."
-    r = pd.Series(r).dropna()
-    return float(r.mean() / r.std()) if len(r) > 2 and r.std() > 0 else float("nan")
+    "Per-period Sharpe ratio of daily returns (`significance.sharpe_moments`; NaN when undefined: < 3 returns or flat)."
+    try: return sharpe_moments(pd.Series(r).dropna())["sr"]
+    except DataError: return float("nan")
 
 def _trial_unit(objective: Callable, market: pd.DataFrame, params: dict) -> dict:
     "One trial (an executor unit): the objective's daily net returns on the inner folds, their Sharpe ratio, the time."
@@ -95,25 +109,38 @@ def _trial_unit(objective: Callable, market: pd.DataFrame, params: dict) -> dict
     r = objective(market, params)
     return dict(returns=r, sharpe=_sharpe(r), seconds=time.perf_counter() - t0)
 
-class TuneResult:
-    "The trials of a search (leaderboard), the best trial's parameters and returns, and N, V, SR0 of the deflation."
-    def __init__(self, trials: pd.DataFrame, returns: dict, cutoff):
-        self.trials, self.returns, self.cutoff = trials, returns, pd.Timestamp(cutoff)
-        done = trials[trials["state"] == "COMPLETE"]
-        self.n_trials = len(done)
-        self.sharpe_var = float(np.var(done["sharpe_daily"].dropna(), ddof=1)) if done["sharpe_daily"].notna().sum() > 1 else 0.0
-        self.best = done.sort_values("sharpe_daily", ascending=False).iloc[0] if len(done) else None
-        self.best_params = ({k[len("param."):]: (v.item() if hasattr(v, "item") else v) for k, v in self.best.items()
-                             if k.startswith("param.")} if self.best is not None else {})
+def trial_log(trials: pd.DataFrame, log: TrialLog | None = None, prefix: str = "") -> TrialLog:
+    """The completed `trials` (a search's table) recorded in a `significance.TrialLog` (each trial its own entry, keyed
+    by `prefix` + its number, with its per-day Sharpe ratio): the N and V of the deflated Sharpe ratio."""
+    log = log if log is not None else TrialLog()
+    for t in trials[trials["state"] == "COMPLETE"].itertuples():
+        if np.isfinite(t.sharpe_daily): log.record(dict(trial=f"{prefix}{t.trial}"), sharpe=float(t.sharpe_daily))
+    return log
 
+class _Counted:
+    "N, V, SR0 and the DSR of a search from its `TrialLog` (`self.log`)."
+    @property
+    def n_trials(self) -> int: return self.log.n_trials
+    @property
+    def sharpe_var(self) -> float: return self.log.sharpe_var
     @property
     def sr0(self) -> float:
         "Expected best per-day Sharpe ratio of N zero-skill trials with variance V (the DSR's benchmark)."
-        return expected_max_sharpe(max(self.n_trials, 1), self.sharpe_var)
+        return self.log.expected_max_sharpe()
 
     def deflated(self, returns) -> float:
         "DSR of `returns` with this search's N and V."
-        return float(deflated_sharpe_ratio(pd.Series(returns).dropna(), max(self.n_trials, 1), self.sharpe_var))
+        return float(self.log.deflated_sharpe(pd.Series(returns).dropna()))
+
+class TuneResult(_Counted):
+    "The trials of a search (leaderboard), the best trial's parameters and returns, and their `TrialLog` (N, V, SR0)."
+    def __init__(self, trials: pd.DataFrame, returns: dict, cutoff):
+        self.trials, self.returns, self.cutoff = trials, returns, pd.Timestamp(cutoff)
+        self.log = trial_log(trials)
+        done = trials[trials["state"] == "COMPLETE"]
+        self.best = done.sort_values("sharpe_daily", ascending=False).iloc[0] if len(done) else None
+        self.best_params = ({k[len("param."):]: (v.item() if hasattr(v, "item") else v) for k, v in self.best.items()
+                             if k.startswith("param.")} if self.best is not None else {})
 
     def leaderboard(self) -> pd.DataFrame:
         "The trials, best first (completed ones by their inner Sharpe ratio, then the rest)."
@@ -122,20 +149,22 @@ class TuneResult:
         return pd.concat([done, t[t["state"] != "COMPLETE"]]).reset_index(drop=True)
 
 def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_trials: int, storage: str | Path | None = None,
-           name: str = "tune", seed: int = 0, executor=None) -> TuneResult:
+           name: str = "tune", seed: int = 0, executor=None, meta: dict | None = None) -> TuneResult:
     """Run (or resume) an Optuna search of `space` (`load_space(...)["space"]`) until `n_trials` trials are complete.
     `objective(market, params) -> daily net returns` (a top-level callable) sees only `market` before `cutoff`; the
-    trials run as units of `executor` (default: one after another here). `storage`: an SQLite file (resumable)."""
+    trials run as units of `executor` (default: one after another here). `storage`: an SQLite file (resumable); the
+    cut-off and `meta` (str -> JSON value, e.g. a hash of the objective's fixed configuration) are stored with the
+    search, and resuming it with a different one is a ConfigError (its trials were judged on something else)."""
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     n_trials = check_int("n_trials", n_trials, lo=1)
     cutoff = pd.Timestamp(cutoff)
     inner = market.loc[market.index < cutoff]
     if len(inner) == 0: raise ConfigError(f"no market data before the cut-off {cutoff.date()}: nothing to tune on")
-    url = f"sqlite:///{Path(storage).resolve()}" if storage is not None else None
-    study = optuna.create_study(study_name=name, storage=url, load_if_exists=True, direction="maximize",
+    study = optuna.create_study(study_name=name, storage=_storage(storage), load_if_exists=True, direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     # a resumed search reseeds past its stored trials: the same seed again would draw the same parameters again
+    _check_meta(study, {"cutoff": str(cutoff.date()), **jsonable(meta or {})}, storage)
     if study.trials: study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)  # left unfinished by a killed run
@@ -158,7 +187,62 @@ def search(space: dict, objective: Callable, market: pd.DataFrame, *, cutoff, n_
                  **{f"param.{k}": v for k, v in t.params.items()}) for t in study.get_trials(deepcopy=False)]
     return TuneResult(pd.DataFrame(rows), returns, cutoff)
 
+def _storage(storage):
+    "An Optuna storage for `storage`: None (in memory), an SQLite file path, or an Optuna storage (passed through)."
+    import optuna
+    if storage is None or isinstance(storage, optuna.storages.BaseStorage): return storage
+    return optuna.storages.RDBStorage(f"sqlite:///{Path(storage).resolve()}")
+
+def _check_meta(study, meta: dict, storage) -> None:
+    "Store `meta` as the Optuna study's user attributes; a stored search with different ones is a ConfigError."
+    stored, where = study.user_attrs, getattr(storage, "url", storage)
+    if study.trials or stored:
+        diff = [f"{k}: stored {stored.get(k)!r}, now {v!r}" for k, v in meta.items() if stored.get(k) != v]
+        if diff: raise ConfigError(f"the search {study.study_name!r} in {where} was made with another setup ({'; '.join(diff)}): "
+                                   f"its trials cannot be reused; use another name or output folder, or delete {where}")
+    for k, v in meta.items(): study.set_user_attr(k, v)
+
 # %% ../nbs/07e0_tune.ipynb #c013
+class NestedResult(_Counted):
+    """Per outer fold (`folds`: dicts of fold, start, end, search (`TuneResult`), params, returns): the selection on its
+    inner folds and the selected parameters' net daily returns on its test period; `returns`, the folds' returns
+    stitched; `log`, every trial of every fold (N, V, SR0, DSR)."""
+    def __init__(self, folds: list[dict]):
+        self.folds = folds
+        self.returns = pd.concat([f["returns"] for f in folds]).sort_index() if folds else pd.Series(dtype=float)
+        self.log = TrialLog()
+        for f in folds: trial_log(f["search"].trials, self.log, prefix=f"fold{f['fold']}/")
+
+    def selected(self) -> pd.DataFrame:
+        "One row per outer fold: its test period, trials, selected parameters, inner and outer Sharpe ratio (a year)."
+        return pd.DataFrame([dict(fold=f["fold"], start=f["start"], end=f["end"], trials=f["search"].n_trials,
+                                  inner_sharpe=float(f["search"].best["sharpe"]),
+                                  outer_sharpe=_sharpe(f["returns"]) * np.sqrt(252), **f["params"]) for f in self.folds])
+
+    def leaderboard(self) -> pd.DataFrame:
+        "Every fold's trials, best first within each fold, with a `fold` column."
+        return pd.concat([f["search"].leaderboard().assign(fold=f["fold"]) for f in self.folds], ignore_index=True)
+
+def nested_search(space: dict, objective: Callable, market: pd.DataFrame, *, test_periods, evaluate: Callable, n_trials: int,
+                  storage: str | Path | None = None, name: str = "tune", seed: int = 0, executor=None,
+                  meta: dict | None = None) -> NestedResult:
+    """For each outer test period `(start, end)` of `test_periods` (in time order), `search` on `market` before `start`
+    (`n_trials` trials, the search `name-fold<k>`), then `evaluate(market, params, start, end) -> daily net returns` of
+    the selected `params` on that period. Resumable per fold with a `storage`."""
+    folds, db = [], _storage(storage)  # one connection for every fold's search
+    for k, (start, end) in enumerate(test_periods):
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        if folds and start <= folds[-1]["end"]: raise ConfigError(f"outer test periods must follow each other in time: fold {k} starts {start.date()}")
+        res = search(space, objective, market, cutoff=start, n_trials=n_trials, storage=db, name=f"{name}-fold{k}",
+                     seed=seed + k, executor=executor, meta=meta)
+        r = pd.Series(evaluate(market, res.best_params, start, end)).dropna()
+        if len(r) and (r.index.min() < start or r.index.max() > end):
+            raise DataError(f"evaluate returned dates {r.index.min().date()}..{r.index.max().date()} outside fold {k}'s "
+                            f"test period {start.date()}..{end.date()}")
+        folds.append(dict(fold=k, start=start, end=end, search=res, params=res.best_params, returns=r))
+    return NestedResult(folds)
+
+# %% ../nbs/07e0_tune.ipynb #c015
 RULE_SPACE = dict(lookback=dict(kind="int", low=1, high=20, log=False, step=None),
                   weighting=dict(choices=["linear", "rank"]))
 
@@ -177,17 +261,28 @@ def rule_objective(market: pd.DataFrame, params: dict, inner_days: int = 500) ->
     "The rule's daily net returns on the last `inner_days` days of `market` (the inner test period)."
     return rule_returns(market, params).iloc[-inner_days:]
 
-def tune_rule(market: pd.DataFrame, *, cutoff, n_trials: int, seed: int = 0, executor=None, storage=None) -> dict:
-    """Search the rule on the market before `cutoff`; trade the selected rule after it. Returns the search, the outer
-    returns, their naive PSR and their DSR with the search's N and V, and the best trial's inner PSR and DSR."""
-    res = search(RULE_SPACE, rule_objective, market, cutoff=cutoff, n_trials=n_trials, seed=seed, executor=executor, storage=storage)
-    outer = rule_returns(market, res.best_params).loc[lambda r: r.index >= res.cutoff]
-    best = int(res.best["trial"])  # a trial of an earlier (resumed) run has no returns here: recompute them
-    inner = res.returns[best] if best in res.returns else rule_objective(market.loc[market.index < res.cutoff], res.best_params)
-    return dict(search=res, outer=outer, psr=float(probabilistic_sharpe_ratio(outer.dropna())), dsr=res.deflated(outer),
+def rule_period(market: pd.DataFrame, params: dict, start, end) -> pd.Series:
+    "The rule's daily net returns on the outer test period `start`..`end` (its weights use past prices only)."
+    return rule_returns(market, params).loc[start:end]
+
+def rule_periods(market: pd.DataFrame, n_folds: int, test_days: int) -> list:
+    "The last `n_folds` blocks of `test_days` days of `market` as (start, end) outer test periods."
+    d = market.index[-n_folds * test_days:]
+    return [(d[k * test_days], d[(k + 1) * test_days - 1]) for k in range(n_folds)]
+
+def tune_rule(market: pd.DataFrame, *, test_periods, n_trials: int, seed: int = 0, executor=None, storage=None) -> dict:
+    """Select the rule per outer test period on the market before it (`nested_search`) and trade the selection on it.
+    Returns the nested search, the stitched outer returns, their naive PSR and their DSR with every fold's trials
+    counted, and the last fold's best trial's inner PSR and DSR."""
+    res = nested_search(RULE_SPACE, rule_objective, market, test_periods=test_periods, evaluate=rule_period,
+                        n_trials=n_trials, seed=seed, executor=executor, storage=storage)
+    last = res.folds[-1]["search"]
+    best = int(last.best["trial"])  # a trial of an earlier (resumed) run has no returns here: recompute them
+    inner = last.returns[best] if best in last.returns else rule_objective(market.loc[market.index < last.cutoff], last.best_params)
+    return dict(search=res, outer=res.returns, psr=float(probabilistic_sharpe_ratio(res.returns)), dsr=res.deflated(res.returns),
                 psr_inner=float(probabilistic_sharpe_ratio(inner.dropna())), dsr_inner=res.deflated(inner))
 
-# %% ../nbs/07e0_tune.ipynb #c020
+# %% ../nbs/07e0_tune.ipynb #c025
 def study_objective(market: pd.DataFrame, params: dict) -> pd.Series:
     "The study's model net daily returns on its inner walk-forward folds of `market` (the cut market); no baselines."
     c = StudyConfig(**resolve_params(None, {**params, "baselines": ""}, check=False))
@@ -196,40 +291,55 @@ def study_objective(market: pd.DataFrame, params: dict) -> pd.Series:
     pred, _, _ = walk_forward(market, features, target, splits, c)
     return trade({"model": pred}, market, c)["model"].net
 
-def _first_test_date(config: StudyConfig):
+def study_fold(market: pd.DataFrame, params: dict, start, end) -> pd.Series:
+    """The study's model net daily returns on the outer fold testing from `start` (to `end`): `params` (a full study
+    configuration) trained and traded on that split of the study's own walk-forward over `market`; no baselines."""
+    c = StudyConfig(**resolve_params(None, {**params, "baselines": ""}, check=False))
+    features, target = study_features(market, c)
+    splits = [s for s in study_splits(make_windows(features, target, c.seq_len, horizon=c.horizon), c) if s.test[0] == pd.Timestamp(start)]
+    if not splits: raise DataError(f"no outer fold of the study tests from {pd.Timestamp(start).date()} with {params}")
+    pred, _, _ = walk_forward(market, features, target, splits, c)
+    return trade({"model": pred}, market, c)["model"].net.loc[start:end]
+
+def outer_periods(config: StudyConfig):
+    "The study's market and its outer folds' test periods [(first, last test date), ...]."
     market, _ = load_study_data(config)
     features, target = study_features(market, config)
-    return market, study_splits(make_windows(features, target, config.seq_len, horizon=config.horizon), config)[0].test[0]
-
-def tune_study(source, *, n_trials: int, out_dir: str | Path, engine: str = "local", workers: int | None = 1,
-               address: str | None = None, echo=print) -> dict:
-    """Search the space `source` (see `load_space`) on the inner folds before the study's first outer test date, run the
-    selected configuration as a study into `out_dir/selected`, and deflate its Sharpe ratio by every trial. Resumable."""
-    spec = load_space(source)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    base = resolve_params(spec["preset"], spec["params"])
-    market, cutoff = _first_test_date(StudyConfig(**base))
-    inner_base = {**base, "n_folds": spec["inner_folds"]}
-    echo(f"tune {spec['name']}: {n_trials} trials on the inner folds before {cutoff.date()} -> {out}")
-    with get_executor(engine, workers=workers, address=address) as ex:
-        res = search(spec["space"], _StudyObjective(inner_base), market, cutoff=cutoff, n_trials=n_trials,
-                     storage=out / "tune.db", name=spec["name"], seed=spec["seed"], executor=ex)
-        board = res.leaderboard()
-        write_text_atomic(board.to_csv(index=False), out / "leaderboard.csv")
-        selected = {**base, **res.best_params, "n_trials": res.n_trials}
-        echo(f"selected after {res.n_trials} trials: {res.best_params}; running it as a study")
-        study = run_study(selected, output_dir=out / "selected", echo=None, workers=workers, engine=engine, address=address)
-    first = pd.Timestamp(study.metrics["oos"]["start"])
-    if first < cutoff: raise ConfigError(f"the selected study tests from {first.date()}, before the tuning cut-off {cutoff.date()}")
-    net = study.returns["model_net"].dropna()
-    summary = dict(name=spec["name"], cutoff=str(cutoff.date()), n_trials=res.n_trials, trials_sharpe_var=res.sharpe_var,
-                   sr0_daily=res.sr0, best_params=res.best_params, inner_sharpe=float(res.best["sharpe"]),
-                   oos=study.metrics["oos"], sharpe_net=study.metrics["strategies"]["model"]["sharpe_net"],
-                   psr=float(probabilistic_sharpe_ratio(net)), dsr=res.deflated(net), selected_dir=str(out / "selected"))
-    write_json_atomic(jsonable(summary), out / "tune.json")
-    return dict(summary=summary, search=res, study=study, leaderboard=board)
+    splits = study_splits(make_windows(features, target, config.seq_len, horizon=config.horizon), config)
+    return market, [(s.test[0], s.test[-1]) for s in splits]
 
 class _StudyObjective:
-    "`study_objective` with the space's fixed parameters (a picklable callable for the executor)."
-    def __init__(self, base: dict): self.base = base
-    def __call__(self, market, params): return study_objective(market, {**self.base, **params})
+    "`study_objective` (or `study_fold`) with the space's fixed parameters (a picklable callable for the executor)."
+    def __init__(self, base: dict, fn: Callable | None = None): self.base, self.fn = base, fn
+    def __call__(self, market, params, *args): return (self.fn or study_objective)(market, {**self.base, **params}, *args)
+
+def tune_study(source, *, n_trials: int, out_dir: str | Path, engine: str = "local", workers: int | None = 1,
+               address: str | None = None, gpus_per_unit: float = 0.0, echo=print) -> dict:
+    """Per outer fold of the study the space `source` describes (see `load_space`), search on the inner folds before
+    the fold's first test date (`n_trials` trials) and trade the fold's selection on it; stitch the folds' returns and
+    deflate their Sharpe ratio by every trial of every fold. Files in `out_dir` (see above); resumable. With engine
+    `ray`, each trial declares `gpus_per_unit` GPUs."""
+    spec, echo = load_space(source), echo or (lambda *a, **k: None)
+    base = resolve_params(spec["preset"], spec["params"])
+    check_space(spec["space"], base)  # a bad name or choice fails here, before the data is loaded or a trial runs
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    market, periods = outer_periods(StudyConfig(**base))
+    inner_base = {**base, "n_folds": spec["inner_folds"]}
+    echo(f"tune {spec['name']}: {len(periods)} outer folds from {periods[0][0].date()}, {n_trials} trials each on the "
+         f"inner folds before each -> {out}")
+    with get_executor(engine, workers=workers, address=address, gpus_per_unit=gpus_per_unit) as ex:
+        res = nested_search(spec["space"], _StudyObjective(inner_base), market, test_periods=periods,
+                            evaluate=_StudyObjective(base, study_fold), n_trials=n_trials, storage=out / "tune.db",
+                            name=spec["name"], seed=spec["seed"], executor=ex, meta=dict(base_hash=stable_hash(inner_base)))
+    board, selected, net = res.leaderboard(), res.selected(), res.returns
+    write_text_atomic(board.to_csv(index=False), out / "leaderboard.csv")
+    write_text_atomic(selected.to_csv(index=False), out / "selected.csv")
+    write_text_atomic(net.rename("model_net").to_csv(), out / "oos_returns.csv")
+    last = res.folds[-1]
+    summary = dict(name=spec["name"], n_folds=len(res.folds), n_trials=res.n_trials, trials_sharpe_var=res.sharpe_var,
+                   sr0_daily=res.sr0, folds=jsonable(selected.to_dict("records")), best_params=last["params"],
+                   inner_sharpe=float(last["search"].best["sharpe"]),
+                   oos=dict(start=str(net.index.min().date()), end=str(net.index.max().date()), days=len(net)),
+                   sharpe_net=_sharpe(net) * np.sqrt(252), psr=float(probabilistic_sharpe_ratio(net)), dsr=res.deflated(net))
+    write_json_atomic(jsonable(summary), out / "tune.json")
+    return dict(summary=summary, search=res, leaderboard=board, selected=selected)

@@ -133,7 +133,7 @@ def test_ray_grid_survives_killed_worker_and_driver(tmp_path):
     time.sleep(3)  # the local Ray and its workers share the driver's fate; kernels notice within ~1 s
     starts = [w[3] for w in _log(grid_dir) if w[2] == "start"]
     done_before = {h for h in hashes if is_complete(grid_dir / h)}
-    assert 1 <= len(done_before) <= 3
+    assert 1 <= len(done_before) < 3  # the driver died mid-grid: something is left for the rerun
     mtimes = {h: (grid_dir / h / "metrics.json").stat().st_mtime_ns for h in done_before}
     n_lines = len(_log(grid_dir))
     res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=420)
@@ -145,3 +145,33 @@ def test_ray_grid_survives_killed_worker_and_driver(tmp_path):
     for h in hashes: assert is_complete(grid_dir / h)
     assert not [p for p in grid_dir.rglob(TMP_PREFIX + "*")]  # no torn file anywhere
     assert first[3] in starts[1:] or first[3] in {w[3] for w in second if w[2] == "start"}  # the killed point ran again
+
+
+class _FakeRay:
+    "A stand-in for the `ray` module: records what each `ray.remote` declares and runs the tasks in this process."
+    def __init__(self): self.options = []
+    def is_initialized(self): return True
+    def remote(self, **options):
+        self.options.append(options)
+        return lambda fn: type("Task", (), {"remote": staticmethod(lambda *a: _Ref(fn(*a)))})
+    def wait(self, refs, num_returns=1): return refs[:num_returns], refs[num_returns:]
+    def get(self, ref): return ref.value
+
+
+class _Ref:
+    def __init__(self, value): self.value = value
+
+
+def test_gpu_request_reaches_ray(tmp_path, monkeypatch):
+    "`lq study grid --engine ray --gpus-per-unit G`: every point's Ray task declares G GPUs and one CPU (no GPU needed)."
+    import lstm_quant.executor as executor, lstm_quant.runs as runs
+    from lstm_quant.cli import main
+    fake, ran = _FakeRay(), []
+    monkeypatch.setattr(executor, "_import_ray", lambda: fake)
+    monkeypatch.setattr(runs, "run_grid_point", lambda params, run_dir, log_path=None: ran.append(run_dir) or "done")
+    (tmp_path / "g.yaml").write_text(GRID)
+    args = ["study", "grid", str(tmp_path / "g.yaml"), "--engine", "ray", "--address", "auto", "--workers", "2",
+            "--output-root", str(tmp_path / "out")]
+    assert main(args + ["--gpus-per-unit", "0.5"]) == 0 and len(ran) == 2
+    assert fake.options == [dict(num_cpus=1, num_gpus=0.5, max_retries=3)]
+    assert main(args) == 0 and fake.options[-1]["num_gpus"] == 0  # the control: no request, no GPU declared
