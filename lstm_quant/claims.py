@@ -8,6 +8,7 @@ Docs: https://example.invalid/lstm_quant/claims.html.md"""
 
 # %% ../nbs/07g_claims.ipynb #c002
 from __future__ import annotations
+import contextlib
 import functools
 import hashlib
 import math
@@ -17,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'BOOK_DIR', 'SURVEY', 'GUIDE', 'SHARED_PANEL', 'AUDIT_BASE', 'IC_MIN',
-           'SHARPE_MIN', 'LGBM', 'RF', 'RV', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict',
-           'benjamini_hochberg', 'synthetic_pair', 'synthetic_sizing_pair', 'Claim', 'data_fingerprint', 'arm_params',
-           'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'chapter_result', 'claim_arms', 'run_claim', 'get_claims',
-           'AuditResult', 'claim_figure', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit',
+__all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'LEAKS', 'BOOK_DIR', 'SURVEY', 'GUIDE', 'SHARED_PANEL', 'AUDIT_BASE',
+           'IC_MIN', 'SHARPE_MIN', 'LGBM', 'RF', 'RV', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict',
+           'benjamini_hochberg', 'synthetic_pair', 'synthetic_sizing_pair', 'Claim', 'data_fingerprint', 'leak_context',
+           'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'chapter_result', 'claim_arms', 'run_claim',
+           'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit',
            'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
@@ -251,7 +252,7 @@ class Claim:
     def testable(self) -> bool: return not self.untestable
 
 def _study_part(arm: dict) -> dict:
-    "An arm's study parameters (without its `strategy`)."
+    "An arm's study parameters (without its `strategy`; an audit-only `leak` stays: it makes another arm)."
     return {k: v for k, v in (arm or {}).items() if k != "strategy"}
 
 # %% ../nbs/07g_claims.ipynb #c032
@@ -282,10 +283,37 @@ def data_fingerprint(dataset: str) -> str:
     if is_data_path(dataset): return _file_fingerprint(str(Path(dataset).resolve()), _file_stamp(dataset))
     return "builtin:" + _builtin_fingerprint(dataset)
 
+def _full_sample_normalise(features: pd.DataFrame, window: int = 0) -> pd.DataFrame:
+    "THE LEAK (audit only): every column z-scored by its mean and std over the whole sample, the future included."
+    std = features.std()
+    return (features - features.mean()) / std.where(std > 0)
+
+# audit-only arms the study refuses to offer: name -> the study function a leaky arm replaces (module, name, replacement)
+LEAKS = {"full_sample_norm": ("lstm_quant.study", "rolling_normalise", _full_sample_normalise)}
+
+@contextlib.contextmanager
+def leak_context(leak: str | None):
+    "Within it, the study runs with the named leak of `LEAKS` (nothing changes for None); restored on exit."
+    if not leak: yield; return
+    if leak not in LEAKS: raise unknown_name("leak", leak, LEAKS)
+    import importlib
+    mod_name, attr, fn = LEAKS[leak]
+    mod = importlib.import_module(mod_name)
+    orig = getattr(mod, attr)
+    setattr(mod, attr, fn)
+    try: yield
+    finally: setattr(mod, attr, orig)
+
 def arm_params(arm: dict | None, *, dataset: str, preset: str | None = "quick", base: dict | None = None) -> tuple[dict, str]:
-    "(resolved study parameters, strategy) of an arm: preset <- base <- the arm's parameters <- dataset; checked."
-    study = {**(base or {}), **_study_part(arm), "dataset": dataset}
-    return resolve_params(preset, study), (arm or {}).get("strategy", "model")
+    """(resolved study parameters, strategy) of an arm: preset <- base <- the arm's parameters <- dataset; checked. An
+    audit-only `leak` (a key of `LEAKS`) travels as `_leak`, so it is part of the arm's cache key."""
+    part = _study_part(arm)
+    leak = part.pop("leak", None)
+    params = resolve_params(preset, {**(base or {}), **part, "dataset": dataset})
+    if leak is not None:
+        if leak not in LEAKS: raise unknown_name("leak", leak, LEAKS)
+        params["_leak"] = leak
+    return params, (arm or {}).get("strategy", "model")
 
 def arm_key(params: dict, fingerprint: str) -> str:
     "The cache key of an arm: its resolved parameters (execution-only ones and the dataset's name left out) and data."
@@ -295,8 +323,9 @@ def arm_key(params: dict, fingerprint: str) -> str:
 def _run_arm(params: dict, directory: str) -> float:
     "Run one arm's study into `directory` (resumable: finished folds are cached there); the study's seconds."
     d = Path(directory)
+    params = dict(params); leak = params.pop("_leak", None)
     if read_metrics(d) is None:
-        run_study({**params, "output_dir": ""}, output_dir=d, echo=None)
+        with leak_context(leak): run_study({**params, "output_dir": ""}, output_dir=d, echo=None)
     return float((read_metrics(d) or {}).get("run", {}).get("seconds", np.nan))
 
 def _run_arm_safe(params: dict, directory: str) -> tuple[float, str]:
@@ -326,7 +355,7 @@ def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.Dat
     if read_metrics(d) is None: raise DataError(f"arm {key} is not finished in {cache_dir}")
     return arm_daily(pd.read_parquet(d / "predictions.parquet"), pd.read_parquet(d / "returns.parquet"), strategy)
 
-# %% ../nbs/07g_claims.ipynb #c035
+# %% ../nbs/07g_claims.ipynb #c037
 @dataclass
 class ClaimResult:
     "What `run_claim` returns: the claim's test on one dataset (numbers in the metric's unit) and its verdict."
@@ -424,7 +453,7 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
                                             "treatment_value")})
 
-# %% ../nbs/07g_claims.ipynb #c037
+# %% ../nbs/07g_claims.ipynb #c039
 SURVEY = "a literature summary (survey of LSTM trading improvements), no source named"
 GUIDE = "a literature summary (practitioner's guide to LSTMs for market series), no source named"
 SHARED_PANEL = "../shared/data/sp500_daily_ohlcv_2013_2018.parquet"  # the 505-stock OHLCV panel, read in place, never copied
@@ -591,8 +620,10 @@ def _claims() -> list[Claim]:
     C("lstm_10000_obs", f"{GUIDE}: 'An LSTM is justified with more than 10,000 observations per instrument'", "> 10,000 obs",
       untestable=_OFFLINE + "the longest built-in daily history (sp500_20, 1990-2022) has fewer than 10,000 days per stock; "
       "needs 40+ years of daily or intraday bars", research=35),
-    C("full_sample_norm_leak", f"{GUIDE}: 'never a scaler fitted on all data'", "the leak's size",
-      untestable=_YET + "needs a deliberately leaky full-sample scaler arm, which the study refuses to offer", research=37),
+    C("full_sample_norm_leak", f"{GUIDE}: 'never a scaler fitted on all data'", "the leak's size", {"feature_norm": "rolling"},
+      {"feature_norm": "rolling", "leak": "full_sample_norm"}, "ic", claimed_effect=IC_MIN, research=37,
+      note="THE LEAK, audit only (LEAKS, not a study key): the treatment z-scores every feature by its whole-sample mean and "
+      "std, the future included, against the rolling (past-only) z-score; the effect is the leak's size in daily IC"),
     ]
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in _claims()}
@@ -605,7 +636,7 @@ def get_claims(ids=None) -> list[Claim]:
         if n not in CLAIMS: raise unknown_name("claim", n, CLAIMS)
     return [CLAIMS[n] for n in names]
 
-# %% ../nbs/07g_claims.ipynb #c040
+# %% ../nbs/07g_claims.ipynb #c042
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -680,7 +711,7 @@ def trials_summary(nets: dict) -> dict:
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c043
+# %% ../nbs/07g_claims.ipynb #c045
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -754,7 +785,7 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07g_claims.ipynb #c045
+# %% ../nbs/07g_claims.ipynb #c047
 def add_audit_parser(sub) -> None:
     "The `lq audit` subcommand."
     audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")
