@@ -19,6 +19,7 @@ __all__ = ['BASELINES', 'lagged_matrix', 'Baseline', 'fit_baseline']
 import numpy as np
 import pandas as pd
 import lightgbm as lgb
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -29,7 +30,7 @@ from .losses import information_coefficient
 from .batches import _check_data
 
 # %% ../nbs/04c_baselines.ipynb #c010
-BASELINES = ("lightgbm", "ridge", "momentum", "reversal")
+BASELINES = ("lightgbm", "ridge", "momentum", "reversal", "random_forest")
 
 def _check_lags(ds, lags) -> None:
     seq_len = int(getattr(ds, "seq_len", lags))
@@ -70,7 +71,7 @@ def fit_baseline(name: str, train, valid=None, *,
                  lags: int = 5,  # window rows used (the last `lags` days); the sign rules sum `feature` over them
                  feature: int | str = 0,  # momentum/reversal: the (return-like) feature, by position or name
                  seed: int = 0, **params) -> Baseline:
-    "Fit a baseline on the same windows and labels as the LSTM: 'lightgbm', 'ridge' (on the flattened last `lags` rows), 'momentum' (sign of the summed feature) or 'reversal' (minus that)."
+    "Fit a baseline on the same windows and labels as the LSTM: 'lightgbm', 'ridge', 'random_forest' (on the flattened last `lags` rows), 'momentum' (sign of the summed feature) or 'reversal' (minus that)."
     check_choice("baseline", name, BASELINES)
     _check_data(train, "train")
     if isinstance(feature, str):
@@ -91,6 +92,9 @@ def fit_baseline(name: str, train, valid=None, *,
             score = score if math.isfinite(score) else -np.inf
             if best is None or score > best[0]: best = (score, est)
         return Baseline(name, best[1], lags, int(feature))
+    if name == "random_forest":  # shallow-ish leaves and row subsampling keep it to seconds on a study's fold
+        kw = dict(n_estimators=100, min_samples_leaf=100, max_features=0.5, max_samples=0.5, n_jobs=1, random_state=seed)
+        return Baseline(name, RandomForestRegressor(**{**kw, **params}).fit(X[ok], y[ok]), lags, int(feature))
     kw = dict(n_estimators=300, learning_rate=0.03, num_leaves=15, min_child_samples=100, subsample=0.8, subsample_freq=1,
               colsample_bytree=0.8, reg_lambda=1.0, random_state=seed, deterministic=True, force_row_wise=True, verbose=-1)
     kw.update(params)

@@ -9,7 +9,7 @@ Docs: https://example.invalid/lstm_quant/calendar.html.md"""
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['calendar_features', 'asof_align', 'asof_join', 'simulate_exog']
+__all__ = ['calendar_features', 'calendar_onehot', 'asof_align', 'asof_join', 'simulate_exog']
 
 # %% ../nbs/01d_calendar.ipynb #c003
 import numpy as np
@@ -29,6 +29,16 @@ def calendar_features(index: pd.DatetimeIndex, *, intraday: bool = False) -> pd.
                        ("moy", idx.month.to_numpy() - 1, 12.0)) + ((("hour", idx.hour.to_numpy() + idx.minute.to_numpy() / 60, 24.0),) if intraday else ()):
         ang = 2 * np.pi * k / K
         cols[f"{name}_sin"], cols[f"{name}_cos"] = np.sin(ang), np.cos(ang)
+    return pd.DataFrame(cols, index=idx)
+
+def calendar_onehot(index: pd.DatetimeIndex) -> pd.DataFrame:
+    """One-hot (0/1) day-of-week (`dow_0`..`dow_4`, Monday first), day-of-month (`dom_1`..`dom_31`) and month-of-year
+    (`moy_1`..`moy_12`), one row per date: the encoding the cyclical `calendar_features` is compared with."""
+    idx = pd.DatetimeIndex(index)
+    cols = {}
+    for name, k, values in (("dow", idx.day_of_week.to_numpy(), range(5)), ("dom", idx.day.to_numpy(), range(1, 32)),
+                            ("moy", idx.month.to_numpy(), range(1, 13))):
+        for v in values: cols[f"{name}_{v}"] = (k == v).astype(np.float64)
     return pd.DataFrame(cols, index=idx)
 
 # %% ../nbs/01d_calendar.ipynb #c014

@@ -20,8 +20,8 @@ from pathlib import Path
 __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'SURVEY', 'GUIDE', 'SHARED_PANEL', 'AUDIT_BASE', 'IC_MIN', 'SHARPE_MIN',
            'LGBM', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict', 'benjamini_hochberg', 'synthetic_pair',
            'Claim', 'data_fingerprint', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'claim_arms',
-           'run_claim', 'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'run_audit', 'write_audit',
-           'audit_markdown', 'add_audit_parser', 'cmd_audit']
+           'run_claim', 'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'trials_summary', 'run_audit',
+           'write_audit', 'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -33,7 +33,9 @@ from .core import (ConfigError, DataError, PERIODS_PER_YEAR, check_choice, check
                              unknown_name, write_json_atomic, write_text_atomic)
 from .data import load_dataset
 from .ic import daily_ic, hac_mean_test
-from .significance import block_bootstrap_ci, deflated_sharpe_ratio
+from .significance import TrialLog, block_bootstrap_ci, sharpe_moments
+from .risk import drawdown
+from .executor import get_executor
 from .study_config import EXECUTION_PARAMS, PRESETS, is_data_path, resolve_params
 from .runs import read_metrics, write_parquet_atomic
 from .report import save_figure_atomic
@@ -84,12 +86,13 @@ METRICS: dict[str, dict] = {  # name -> kind ("mean": HAC on the daily differenc
 Z_CI, Z_POWER = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.80))
 
 def _max_drawdown(r: np.ndarray) -> float:
-    equity = np.cumprod(1.0 + r)
-    return float(np.max(1.0 - equity / np.maximum.accumulate(equity)))
+    "Maximum drawdown (a positive fraction) of the equity of daily simple returns `r`, starting at 1 before day 1 (risk's `drawdown`)."
+    return float(-drawdown(pd.Series(r)).min())
 
 def _sharpe(r: np.ndarray) -> float:
-    sd = np.std(r, ddof=1)
-    return float(np.mean(r) / sd * math.sqrt(PERIODS_PER_YEAR)) if sd > 0 else np.nan
+    "Annualised Sharpe ratio of daily returns (the significance chapter's per-period `sharpe_moments` x sqrt(252)); NaN if constant."
+    try: return sharpe_moments(r)["sr"] * math.sqrt(PERIODS_PER_YEAR)
+    except DataError: return np.nan
 
 # the whole-sample statistic of one arm's daily array, and how two arms' statistics compare ("diff" or "ratio" - 1)
 _LEVELS = {"sharpe_net": (_sharpe, "diff"), "sharpe_gross": (_sharpe, "diff"),
@@ -238,17 +241,28 @@ def _study_part(arm: dict) -> dict:
 @functools.lru_cache(maxsize=16)
 def _builtin_fingerprint(name: str) -> str: return stable_hash(load_dataset(name))
 
+@functools.lru_cache(maxsize=64)
+def _file_fingerprint(path: str, stamp: tuple) -> str:
+    "Hash of the bytes of a data file (every file of a directory); `stamp` (names, sizes, mtimes) keys the cache."
+    p = Path(path)
+    files = sorted(p.rglob("*")) if p.is_dir() else [p]
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file(): h.update(f.name.encode()); h.update(f.read_bytes())
+    return "file:" + h.hexdigest()[:16]
+
+def _file_stamp(path: str) -> tuple:
+    "(name, size, mtime_ns) of a file or of every file under a directory: what tells that its bytes may have changed."
+    p = Path(path)
+    files = sorted(p.rglob("*")) if p.is_dir() else [p]
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
+
 def data_fingerprint(dataset: str) -> str:
     """What the arms' results depend on besides their parameters: 'sim' (the simulated market is a function of the
-    parameters), the values of a built-in dataset, or the bytes of a data file (every file of a directory)."""
+    parameters), the values of a built-in dataset, or the bytes of a data file (every file of a directory). Cached per
+    process, keyed by the name (a file: its path, sizes and modification times), so a changed file is hashed again."""
     if dataset == "sim": return "sim"
-    if is_data_path(dataset):
-        p = Path(dataset)
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        h = hashlib.sha256()
-        for f in files:
-            if f.is_file(): h.update(f.name.encode()); h.update(f.read_bytes())
-        return "file:" + h.hexdigest()[:16]
+    if is_data_path(dataset): return _file_fingerprint(str(Path(dataset).resolve()), _file_stamp(dataset))
     return "builtin:" + _builtin_fingerprint(dataset)
 
 def arm_params(arm: dict | None, *, dataset: str, preset: str | None = "quick", base: dict | None = None) -> tuple[dict, str]:
@@ -268,6 +282,11 @@ def _run_arm(params: dict, directory: str) -> float:
         run_study({**params, "output_dir": ""}, output_dir=d, echo=None)
     return float((read_metrics(d) or {}).get("run", {}).get("seconds", np.nan))
 
+def _run_arm_safe(params: dict, directory: str) -> tuple[float, str]:
+    "`_run_arm`, with a failure returned as its message (seconds NaN) so that one failed arm does not stop the others."
+    try: return _run_arm(params, directory), ""
+    except Exception as e: return float("nan"), repr(e)
+
 def run_arms(arms: dict[str, dict], cache_dir: str | Path, *, workers: int = 1, echo=None) -> dict[str, float]:
     """Run every arm of `arms` (key -> resolved parameters) that `cache_dir` does not hold yet, `workers` at a time;
     returns key -> the study's seconds (of the earlier run for a cached arm)."""
@@ -277,20 +296,11 @@ def run_arms(arms: dict[str, dict], cache_dir: str | Path, *, workers: int = 1, 
     echo = echo or (lambda *a: None)
     if todo: echo(f"{len(todo)} arm(s) to run, {len(arms) - len(todo)} cached")
     # an arm that fails is reported and left unfinished (its claims come out 'not run (error)'); the others go on
-    if workers == 1 or len(todo) <= 1:
-        for i, (k, p) in enumerate(todo.items()):
-            t0 = time.perf_counter()
-            try: _run_arm(p, str(cache / k))
-            except Exception as e: echo(f"arm {k} failed: {e!r}"[:400]); continue
-            echo(f"arm {i + 1}/{len(todo)} {k}: {time.perf_counter() - t0:.0f} s")
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            futures = {k: pool.submit(_run_arm, p, str(cache / k)) for k, p in todo.items()}
-            for k, f in futures.items():
-                try: f.result(); echo(f"arm {k} done")
-                except Exception as e: echo(f"arm {k} failed: {e!r}"[:400])
+    if todo:  # the library's executor (07b0_executor): in this process with one worker, else worker processes
+        with get_executor("local", workers=min(workers, len(todo)), progress=False) as ex:
+            done = ex.map(_run_arm_safe, [(p, str(cache / k)) for k, p in todo.items()], names=list(todo), desc="arms")
+        for k, (secs, err) in zip(todo, done):
+            echo(f"arm {k} failed: {err}"[:400] if err else f"arm {k}: {secs:.0f} s")
     return {k: float((read_metrics(cache / k) or {}).get("run", {}).get("seconds", np.nan)) for k in arms}
 
 def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.DataFrame:
@@ -299,7 +309,7 @@ def load_arm(cache_dir: str | Path, key: str, strategy: str = "model") -> pd.Dat
     if read_metrics(d) is None: raise DataError(f"arm {key} is not finished in {cache_dir}")
     return arm_daily(pd.read_parquet(d / "predictions.parquet"), pd.read_parquet(d / "returns.parquet"), strategy)
 
-# %% ../nbs/07g_claims.ipynb #c030
+# %% ../nbs/07g_claims.ipynb #c032
 @dataclass
 class ClaimResult:
     "What `run_claim` returns: the claim's test on one dataset (numbers in the metric's unit) and its verdict."
@@ -381,7 +391,7 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
                                             "treatment_value")})
 
-# %% ../nbs/07g_claims.ipynb #c032
+# %% ../nbs/07g_claims.ipynb #c034
 SURVEY = "a literature summary (survey of LSTM trading improvements), no source named"
 GUIDE = "a literature summary (practitioner's guide to LSTMs for market series), no source named"
 SHARED_PANEL = "../shared/data/sp500_daily_ohlcv_2013_2018.parquet"  # the 505-stock OHLCV panel, read in place, never copied
@@ -554,7 +564,7 @@ def get_claims(ids=None) -> list[Claim]:
         if n not in CLAIMS: raise unknown_name("claim", n, CLAIMS)
     return [CLAIMS[n] for n in names]
 
-# %% ../nbs/07g_claims.ipynb #c035
+# %% ../nbs/07g_claims.ipynb #c037
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -593,20 +603,28 @@ def audit_summary(results: dict, cache_dir: str | Path) -> dict:
     nets = {}
     for r in results.values():
         for key, strat in zip(r.arms, _strategies(r.claim)):
-            if (key, strat) not in nets: nets[(key, strat)] = load_arm(cache_dir, key, strat)["net"].dropna()
-    out = dict(n_trials=len(nets), best_arm=None, best_sharpe=np.nan, trials_sharpe_var=np.nan, dsr=np.nan)
-    srs = {k: float(v.mean() / v.std()) for k, v in nets.items() if len(v) > 2 and v.std() > 0}
-    if not srs: return out
-    best = max(srs, key=srs.get)
-    var = float(np.var(list(srs.values()), ddof=1)) if len(srs) > 1 else 1.0 / max(len(nets[best]) - 1, 1)
-    out.update(best_arm=f"{best[0]}:{best[1]}", best_sharpe=srs[best] * math.sqrt(PERIODS_PER_YEAR), trials_sharpe_var=var,
-               dsr=float(deflated_sharpe_ratio(nets[best], n_trials=len(srs), trials_sharpe_var=var)))
+            if f"{key}:{strat}" not in nets: nets[f"{key}:{strat}"] = load_arm(cache_dir, key, strat)["net"].dropna()
+    return trials_summary(nets)
+
+def trials_summary(nets: dict) -> dict:
+    """The trial count, the variance of the per-period net Sharpe ratios, the best (annualised) and its deflated Sharpe
+    ratio, from `nets` (trial name -> daily net returns), through the significance chapter's `TrialLog`: a trial whose
+    Sharpe ratio is undefined (fewer than 3 returns, or constant ones) is not a trial, so N is the one the DSR uses."""
+    log = TrialLog()
+    for name, net in nets.items():
+        try: log.record(dict(trial=name), returns=net, name=name)
+        except DataError: pass  # no Sharpe ratio, no trial
+    out = dict(n_trials=log.n_trials, best_arm=None, best_sharpe=np.nan, trials_sharpe_var=np.nan, dsr=np.nan)
+    if not log.n_trials: return out
+    best = max(log.trials, key=lambda t: t["sharpe"])
+    out.update(best_arm=best["name"], best_sharpe=best["sharpe"] * math.sqrt(PERIODS_PER_YEAR),
+               trials_sharpe_var=log.sharpe_var, dsr=float(log.deflated_sharpe(nets[best["name"]])))
     return out
 
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c036
+# %% ../nbs/07g_claims.ipynb #c040
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -680,7 +698,7 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07g_claims.ipynb #c038
+# %% ../nbs/07g_claims.ipynb #c042
 def add_audit_parser(sub) -> None:
     "The `lq audit` subcommand."
     audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")

@@ -39,7 +39,7 @@ from .indicators import (
 from .cross_asset import (
     CorrelationSums, _market_stats, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
     pca_absorption, refresh_rows, rolling_corr_matrices, rolling_average_correlation, rolling_market_stats, rolling_pca)
-from .calendar import _flat_series, asof_align, asof_join, calendar_features, simulate_exog
+from .calendar import _flat_series, asof_align, asof_join, calendar_features, calendar_onehot, simulate_exog
 
 # %% ../nbs/01e_features.ipynb #c005
 # the room's public names, importable from this front door as before the room was split
@@ -53,7 +53,8 @@ _all_ = ["SCALER_METHODS", "FeatureScaler", "WindowDataset", "direction_label", 
          "asof_join", "calendar_features", "simulate_exog"]
 
 # %% ../nbs/01e_features.ipynb #c012
-FAMILIES = ("returns", "technical", "volatility", "garch", "multi_timeframe", "cross_asset", "calendar", "exogenous")
+FAMILIES = ("returns", "technical", "volatility", "garch", "multi_timeframe", "cross_asset", "calendar", "exogenous",
+            "calendar_onehot")  # calendar_onehot: not in the default families (asked for by name, e.g. compact+calendar_onehot)
 _RESERVED_EXOG = ("vix", "market", "intraday")
 
 def fields_of(obj) -> list:
@@ -386,6 +387,12 @@ def _f_mst(ctx):
                   description="sin/cos of day-of-week, day-of-month, month-of-year")
 def _f_calendar(ctx):
     cal = calendar_features(ctx.index)
+    return {c: cal[c].to_numpy() for c in cal.columns}
+
+@register_feature("calendar_onehot", "calendar_onehot", outputs=[f"{g}_{v}" for g, r in (("dow", range(5)), ("dom", range(1, 32)),
+                  ("moy", range(1, 13))) for v in r], description="one-hot day-of-week, day-of-month, month-of-year (48 columns)")
+def _f_calendar_onehot(ctx):
+    cal = calendar_onehot(ctx.index)
     return {c: cal[c].to_numpy() for c in cal.columns}
 
 @register_feature("exog", "exogenous", exog="*", outputs=["x_<key>_<column>"],

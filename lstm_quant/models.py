@@ -134,12 +134,13 @@ class AttnLSTMConfig(ModelConfig):
 
 @dataclass
 class CNNBiLSTMAttnConfig(ModelConfig):
-    "cnn_bilstm_attn: 1-D convolution over time, BiLSTM, additive attention."
+    "cnn_bilstm_attn: 1-D convolution over time, BiLSTM, additive attention (cnn_lstm_attn: the same, one direction)."
     conv_channels: int = 32
     kernel_size: int = 3
     batch_norm: bool = True
     n_layers: int = 1
     attn_dim: int = 32
+    bidirectional: bool = True  # False: the unidirectional CNN-LSTM-attention (registry name cnn_lstm_attn)
 
 @dataclass
 class CrossAssetConfig(ModelConfig):
@@ -248,16 +249,18 @@ class CNNBiLSTMAttn(SequenceModel):
         self.conv = nn.Conv1d(config.n_features, config.conv_channels, config.kernel_size, padding="same")
         self.norm = nn.BatchNorm1d(config.conv_channels) if config.batch_norm else nn.Identity()
         self.conv_dropout = nn.Dropout(config.dropout)
-        self.lstm = _lstm(config.conv_channels, config, bidirectional=True)
-        self.attention = AdditiveAttention(2 * config.hidden, config.attn_dim)
-        self.head = _head(config, 4 * config.hidden)
+        d = 2 if config.bidirectional else 1
+        self.lstm = _lstm(config.conv_channels, config, bidirectional=config.bidirectional)
+        self.attention = AdditiveAttention(d * config.hidden, config.attn_dim)
+        self.head = _head(config, 2 * d * config.hidden)
 
     def forward(self, x: torch.Tensor) -> dict:
         self._check(x)
         u = self.conv_dropout(F.relu(self.norm(self.conv(x.transpose(1, 2))))).transpose(1, 2)  # [batch, seq, channels]
         h, (hn, _) = self.lstm(u)
         c, a = self.attention(h)
-        out = self.head(torch.cat([hn[-2], hn[-1], c], dim=-1))
+        last = [hn[-2], hn[-1]] if self.config.bidirectional else [hn[-1]]  # [fwd h_T ; bwd h_1] or h_T
+        out = self.head(torch.cat([*last, c], dim=-1))
         out["attention"] = a
         return out
 
@@ -394,6 +397,9 @@ MODELS: dict[str, ModelSpec] = {
                         {"bidirectional": True}),
     "cnn_bilstm_attn": ModelSpec(CNNBiLSTMAttn, CNNBiLSTMAttnConfig,
                                  "Conv1d over time + BatchNorm -> BiLSTM -> additive attention -> head"),
+    "cnn_lstm_attn": ModelSpec(CNNBiLSTMAttn, CNNBiLSTMAttnConfig,
+                               "Conv1d over time + BatchNorm -> LSTM (one direction) -> additive attention -> head",
+                               {"bidirectional": False}),
     "cross_asset": ModelSpec(CrossAssetModel, CrossAssetConfig,
                              "shared per-asset LSTM -> attention across the assets of a date (masked) -> head"),
     "transformer": ModelSpec(TransformerModel, TransformerConfig,

@@ -39,7 +39,7 @@ from .core import ConfigError, DataError, TMP_PREFIX, jsonable, write_json_atomi
 from .data import DATASETS, load_dataset, simulate_market
 from .features import (FeatureSpec, WindowDataset, build_features, direction_label, excess_over_median,
                                  forward_log_return, make_windows)
-from .windows import ohlc_targets
+from .windows import forward_realised_vol, ohlc_targets
 from .models import MODELS
 from .training import BASELINES as TRAINING_BASELINES, TrainConfig, torch_threads
 from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
@@ -123,12 +123,14 @@ def rolling_normalise(features: pd.DataFrame, window: int) -> pd.DataFrame:
 
 def study_target(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     """The label stamped at t (features chapter): the forward log return over `horizon` days (`log_return`), the same
-    minus the date's cross-sectional median (`excess`, Fischer & Krauss 2018), or 1 if it is positive else 0 (`direction`);
+    minus the date's cross-sectional median (`excess`, Fischer & Krauss 2018), or 1 if it is positive else 0 (`direction`), or
+    the realised volatility of the next `horizon` daily log returns (`realised_vol`);
     with the `flf` loss the next bar's open, high, low and close relative to close t (`ohlc_targets`)."""
     close, h = market["close"], config.horizon
     if config.loss == "flf": return ohlc_targets(market)  # (field, asset): the next bar's O, H, L, C vs close t
     if config.target == "excess": return excess_over_median(close, h)
     if config.target == "direction": return direction_label(close, h)
+    if config.target == "realised_vol": return forward_realised_vol(close, h)  # sqrt(mean r^2) over t+1..t+h, daily units
     return forward_log_return(close, h)
 
 def study_news(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
@@ -170,7 +172,7 @@ def study_splits(ds: WindowDataset, config: StudyConfig) -> list:
     if c.n_folds: splits = splits[-c.n_folds:]
     return [dataclasses.replace(s, fold=i) for i, s in enumerate(splits)]
 
-# %% ../nbs/07d_study.ipynb #c015
+# %% ../nbs/07d_study.ipynb #c016
 def model_settings(config: StudyConfig) -> dict:
     """The `build_model` settings of the study's model: name, head, widths (the keys its config dataclass has); the
     fusion model with `news` fuses the news features, which `study_features` appends last, with the rest."""
@@ -199,7 +201,7 @@ def train_settings(config: StudyConfig) -> TrainConfig:
                        rnn_dropout=None if c.rnn_dropout < 0 else c.rnn_dropout, temporal_dropout=c.temporal_dropout,
                        feature_noise=c.feature_noise, grad_clip=c.grad_clip or None, num_threads=c.threads, progress=False)
 
-# %% ../nbs/07d_study.ipynb #c016
+# %% ../nbs/07d_study.ipynb #c017
 def _walk_forward_seed(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
                        config: StudyConfig, k: int, cache_dir: str | Path | None = None, echo=None):
     "The walk-forward of seed `config.seed + k` (with the baselines for k = 0): one unit of `walk_forward`'s executor."
@@ -243,7 +245,7 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
     if len(runs) > 1: folds["test_ic_seeds_mean"] = pd.concat([r.folds["test_ic"] for r in runs], axis=1).mean(axis=1)
     return pred, runs[0].baselines, folds
 
-# %% ../nbs/07d_study.ipynb #c017
+# %% ../nbs/07d_study.ipynb #c018
 def sizing_settings(config: StudyConfig, returns: pd.DataFrame) -> dict:
     "The keyword settings `positions_from_signal` gets for the study's sizing method (`returns`: past close-to-close)."
     c = config
@@ -291,7 +293,7 @@ def buy_and_hold_positions(pred: pd.DataFrame, returns: pd.DataFrame) -> pd.Data
     value = growth / growth.iloc[0]  # the first close is the purchase: its own return (t-1 -> t) is not earned
     return value.div(value.sum(axis=1), axis=0)
 
-# %% ../nbs/07d_study.ipynb #c018
+# %% ../nbs/07d_study.ipynb #c019
 def earned_returns(market: pd.DataFrame, fill: str = "close") -> pd.DataFrame:
     """Simple returns a book earns, stamped at the day the backtest credits them to the book decided the close before:
     close-to-close (`fill='close'`), or open-to-open one session later (`fill='open'`: decided at close t-1, bought at
@@ -340,7 +342,7 @@ def rl_study_book(market: pd.DataFrame, features: pd.DataFrame, splits: list, co
                       cost_bps=c.cost_bps + c.slippage_bps, timesteps=c.rl_timesteps, seed=c.seed)
     return book
 
-# %% ../nbs/07d_study.ipynb #c023
+# %% ../nbs/07d_study.ipynb #c024
 def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     "IC statistics of one strategy's predictions and the performance of its backtest (annualised, net and gross)."
     out = {}
@@ -357,7 +359,7 @@ def _strategy_metrics(pred: pd.DataFrame, bt, horizon: int) -> dict:
     return {k: (float(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) else v)
             for k, v in out.items()}
 
-# %% ../nbs/07d_study.ipynb #c024
+# %% ../nbs/07d_study.ipynb #c025
 def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1, reps: int = 1000) -> dict:
     """PSR/DSR inputs and the multiple-comparison tests on net daily returns: SPA of the model against each baseline
     (benchmark = the baseline; small p: the model is better), the Model Confidence Set of all strategies."""
@@ -385,7 +387,7 @@ def significance(backtests: dict, config: StudyConfig, *, mcs_size: float = 0.1,
         except (DataError, ConfigError, ValueError): pass
     return sig
 
-# %% ../nbs/07d_study.ipynb #c025
+# %% ../nbs/07d_study.ipynb #c026
 def fold_trades(positions: pd.DataFrame, splits: list) -> list[int]:
     """Trades per fold: the (asset, date) pairs of a fold's test dates where the book's weight changed (a new position,
     a closed one, or a resize). A fold with fewer than `min_fold_trades` is flagged thin: too few decisions to judge it."""
@@ -394,7 +396,7 @@ def fold_trades(positions: pd.DataFrame, splits: list) -> list[int]:
     per_day = changed.sum(axis=1)
     return [int(per_day[per_day.index.isin(s.test)].sum()) for s in splits]
 
-# %% ../nbs/07d_study.ipynb #c026
+# %% ../nbs/07d_study.ipynb #c027
 def study_metrics(config: StudyConfig, data_info: dict, splits: list, predictions: pd.DataFrame,
                   baselines: dict, backtests: dict) -> dict:
     "Everything metrics.json holds (but the timing): per-strategy metrics, significance, seeds, folds, verdict."
@@ -431,7 +433,7 @@ def study_metrics(config: StudyConfig, data_info: dict, splits: list, prediction
     m["verdict"] = verdict(m)
     return m
 
-# %% ../nbs/07d_study.ipynb #c028
+# %% ../nbs/07d_study.ipynb #c029
 def run_study(config: StudyConfig | dict, *, output_dir: str | Path | None = None, echo=print, workers: int | None = 1,
               engine: str = "local", address: str | None = None) -> StudyResult:
     """Run the whole study described by `config` (a StudyConfig or a params dict); write its outputs into `output_dir`

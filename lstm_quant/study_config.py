@@ -51,7 +51,7 @@ class StudyConfig:
     news: str = ""  # a news file (CSV/Parquet: time tz-aware ISO 8601, asset, text, optional category) turned into daily Loughran-McDonald sentiment features (01f_altdata), cut at the close news_close in news_tz; empty for none
     news_close: str = "16:00"  # the session close of the news cutoff, 'HH:MM' in news_tz: an item at or after it counts for the next session; NYSE's 13:00 early closes apply when news_tz is America/New_York
     news_tz: str = "America/New_York"  # IANA time zone of news_close (the exchange's)
-    target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1)
+    target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1), realised_vol (the next `horizon` days' realised volatility, a volatility forecast)
     horizon: int = 1  # target horizon, trading days
     features: str = "compact"  # a feature set (compact, returns, technical, default) with +name / -name for registry features or families, e.g. "compact+ema_cross-calendar"
     feature_norm: str = "none"  # none, or rolling: each feature z-scored by its own trailing mean and std over norm_window days (past only)
@@ -166,7 +166,7 @@ FEATURE_SETS: dict[str, dict] = {  # name -> FeatureSpec settings (features chap
     "default": {},  # FeatureSpec(): every fast family the data allows
 }
 UNUSABLE_LOSSES: dict[str, str] = {}  # loss -> why a study cannot train with it (none since flf gets O,H,L,C targets)
-TARGETS = ("log_return", "excess", "direction")
+TARGETS = ("log_return", "excess", "direction", "realised_vol")
 FEATURE_NORMS = ("none", "rolling")
 FILLS = ("close", "open")
 EXOG_LAGS = {"vix": 1, "wti": 5, "ff_factors": 22, "us_macro": 1}  # business days: why each, in "Exogenous series" below

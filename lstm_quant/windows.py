@@ -11,8 +11,8 @@ import warnings
 from dataclasses import dataclass, replace
 
 # %% auto #0
-__all__ = ['OHLC_FIELDS', 'SCALER_METHODS', 'forward_log_return', 'direction_label', 'excess_over_median', 'ohlc_targets',
-           'WindowDataset', 'make_windows', 'make_inference_windows', 'FeatureScaler']
+__all__ = ['OHLC_FIELDS', 'SCALER_METHODS', 'forward_log_return', 'direction_label', 'excess_over_median', 'forward_realised_vol',
+           'ohlc_targets', 'WindowDataset', 'make_windows', 'make_inference_windows', 'FeatureScaler']
 
 # %% ../nbs/01a_windows.ipynb #c003
 import numpy as np
@@ -56,6 +56,13 @@ def excess_over_median(close: pd.DataFrame, horizon: int = 1, *,
     y = forward_log_return(close, horizon)
     ex = y.sub(y.median(axis=1, skipna=True), axis=0)
     return (ex > 0).astype("float64").where(ex.notna()) if label else ex
+
+def forward_realised_vol(close: pd.DataFrame, horizon: int = 5) -> pd.DataFrame:
+    """Volatility target: sqrt(mean of r[t+k]^2, k = 1..h), the realised volatility of the next `horizon` daily log
+    returns stamped at t (daily units, not annualised: x sqrt(252) for a yearly figure); NaN for the last h rows."""
+    horizon = check_int("horizon", horizon, lo=1)
+    r2 = np.log(_wide_close(close)).diff() ** 2
+    return np.sqrt(r2.rolling(horizon, min_periods=horizon).mean().shift(-horizon))
 
 OHLC_FIELDS = ("open", "high", "low", "close")
 
