@@ -14,7 +14,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE, OUT = ROOT / "book" / "claims.csv", ROOT / "docs" / "results" / "claims_summary.md"
-ORDER = ["supported", "contradicted", "no effect found", "not detectable here", "not testable yet", "not testable offline"]
+ORDER = ["supported", "contradicted", "no effect found", "not detectable here", "measured in its chapter", "not testable yet",
+         "not testable offline"]
 
 
 def _num(x) -> str:
