@@ -1,6 +1,7 @@
 """Benchmark of the pipeline's cost as the universe grows (issue 13).
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 20,100,505] [--no-study] [--json output/bench_scale.json]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 20,100,505] [--no-study] [--repeat 3] [--old ../old-checkout]
+                                               [--json docs/results/bench_scale.json]
 
 On the real S&P 500 panel (`../shared/data/sp500_daily_ohlcv_2013_2018.parquet`, 505 stocks x 1,259 dates; skipped
 cleanly when absent), at each size (the first n tickers in alphabetical order):
@@ -11,6 +12,9 @@ cleanly when absent), at each size (the first n tickers in alphabetical order):
 3. at 100 assets, the cross-asset matrix features old (`_reference_cross_asset`: dates x N x N tensor) vs new
    (`_cross_asset`) side by side: time and peak RSS.
 4. a projection of time and memory to 3,000 assets x 20 years from the measured scaling (`projection`).
+With `--old DIR` (a checkout of the code before a change, e.g. `git worktree add --detach /tmp/old main`) step 1 also
+runs with that checkout's lstm_quant, interleaved with the new code, and prints both side by side with the ratio of the
+fastest runs; `--repeat k` runs each features measurement k times (min and max printed: the machine may be shared).
 Every measurement runs in its own subprocess, one thread (OMP/MKL/torch), so each peak is its own. Ratios between
 sizes show how cost grows with the universe. Machine load matters for wall times: the load average is printed.
 """
@@ -58,8 +62,11 @@ def child(task, n):
     out = {}
     if task == "features":
         f = build_features(data)
-        out = dict(shape=list(f.shape), frame_mb=f.memory_usage(index=False).sum() / 1e6,
+        wall, cpu = time.perf_counter() - w, time.process_time() - c  # the clock stops here: DataFrame.memory_usage on
+        # 27,270 columns alone takes seconds (one Series per column) and is no part of building the features
+        out = dict(shape=list(f.shape), frame_mb=f.size * f.dtypes.iloc[0].itemsize / 1e6, wall_s=wall, cpu_s=cpu,
                    slowest={k: round(v, 3) for k, v in sorted(f.attrs["timings"].items(), key=lambda kv: -kv[1])[:4]})
+        assert (f.dtypes == f.dtypes.iloc[0]).all()
     elif task in ("cross_new", "cross_old"):
         r = np.log(data["close"]).diff().to_numpy()
         res = (_cross_asset if task == "cross_new" else _reference_cross_asset)(r)
@@ -73,15 +80,25 @@ def child(task, n):
                                          warm_start_epochs=1, top_k=min(5, n // 4), baselines="momentum,ridge,lightgbm"))
         res = run_study(p, output_dir=f"/tmp/bench_scale_study_{n}", echo=lambda *a, **k: None)
         out = dict(ok=res is not None)
-    out.update(task=task, assets=n, wall_s=time.perf_counter() - w, cpu_s=time.process_time() - c,
-               peak_above_mb=_rss_mb() - base, peak_mb=_rss_mb())
+    import lstm_quant
+    out["lib"] = str(Path(lstm_quant.__file__).resolve().parents[1])  # which checkout's code was measured
+    out.setdefault("wall_s", time.perf_counter() - w); out.setdefault("cpu_s", time.process_time() - c)
+    out.update(task=task, assets=n, peak_above_mb=_rss_mb() - base, peak_mb=_rss_mb())
     print(json.dumps(out))
 
 
-def run(task, n):
-    p = subprocess.run([sys.executable, __file__, "--child", task, str(n)], env=ENV, capture_output=True, text=True)
-    if p.returncode: return dict(task=task, assets=n, error=p.stderr.strip().splitlines()[-1] if p.stderr else f"rc {p.returncode}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+def run(task, n, lib=None):
+    "One measurement in a fresh subprocess; `lib`: a checkout whose lstm_quant is imported instead of this one (the old code)."
+    env = dict(ENV, PYTHONPATH=str(Path(lib).resolve())) if lib else ENV
+    p = subprocess.run([sys.executable, __file__, "--child", task, str(n)], env=env, capture_output=True, text=True)
+    code = "old" if lib else "new"
+    if p.returncode: return dict(task=task, assets=n, code=code, error=p.stderr.strip().splitlines()[-1] if p.stderr else f"rc {p.returncode}")
+    return dict(json.loads(p.stdout.strip().splitlines()[-1]), code=code, load=os.getloadavg()[0])
+
+
+def _span(rows, key):
+    v = [r[key] for r in rows]
+    return f"{min(v):6.2f}-{max(v):<6.2f}" if len(v) > 1 else f"{v[0]:6.2f}       "
 
 
 def projection(rows, n_assets=3000, n_dates=5040, dates_measured=1259, ram_gb=24):
@@ -94,7 +111,8 @@ def projection(rows, n_assets=3000, n_dates=5040, dates_measured=1259, ram_gb=24
     import numpy as np
     out, scale_d = [f"\nprojection to {n_assets:,} assets x {n_dates:,} dates (measured on {dates_measured:,} dates):"], n_dates / dates_measured
     for task in ("features", "study"):
-        ok = sorted((r for r in rows if r.get("task") == task and "error" not in r), key=lambda r: r["assets"])
+        ok = [r for r in rows if r.get("task") == task and r.get("code", "new") == "new" and "error" not in r]
+        ok = sorted({r["assets"]: r for r in sorted(ok, key=lambda r: -r["cpu_s"])}.values(), key=lambda r: r["assets"])  # min cpu per size
         if len(ok) < 2: continue
         N = np.array([r["assets"] for r in ok], float); cpu = np.array([r["cpu_s"] for r in ok])
         if task == "features":
@@ -117,6 +135,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="20,100,505"); ap.add_argument("--no-study", action="store_true")
     ap.add_argument("--json", default=None); ap.add_argument("--child", nargs=2, default=None)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each features measurement (min and max are printed)")
+    ap.add_argument("--old", default=None, help="a checkout of the code before a change (e.g. a git worktree of main): "
+                    "the features are also built with its lstm_quant, side by side")
     a = ap.parse_args()
     if a.child: return child(a.child[0], int(a.child[1]))
     if not PANEL.exists():
@@ -125,15 +146,26 @@ def main():
     sizes = [int(s) for s in a.sizes.split(",")]
     rows = []
     for task in ["features"] + ([] if a.no_study else ["study"]):
-        res = [run(task, n) for n in sizes]; rows += res
-        print(f"\n{task}: {'assets':>6} {'wall s':>8} {'cpu s':>8} {'peak+ MB':>9} {'frame MB':>9}")
-        for r in res:
-            print(f"{'':{len(task)}}  {r['assets']:>6} " + (f"{r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r['peak_above_mb']:9.0f} "
-                  f"{r.get('frame_mb', float('nan')):9.0f}" if "error" not in r else r["error"]))
-        ok = [r for r in res if "error" not in r]
-        for x, y in zip(ok, ok[1:]):
-            print(f"  {y['assets']}/{x['assets']} assets (x{y['assets'] / x['assets']:.1f}): time x{y['cpu_s'] / x['cpu_s']:.1f}, "
-                  f"peak x{max(y['peak_above_mb'], 1) / max(x['peak_above_mb'], 1):.1f}")
+        reps = a.repeat if task == "features" else 1
+        libs = [None] + ([a.old] if a.old and task == "features" else [])
+        res = [run(task, n, lib) for n in sizes for _ in range(reps) for lib in libs]; rows += res  # old and new interleaved
+        new = {n: [r for r in res if r["assets"] == n and r["code"] == "new" and "error" not in r] for n in sizes}
+        old = {n: [r for r in res if r["assets"] == n and r["code"] == "old" and "error" not in r] for n in sizes}
+        print(f"\n{task} ({reps} run(s) each, min-max): {'assets':>6} {'wall s':>13} {'cpu s':>13} {'peak+ MB':>9} {'frame MB':>9}"
+              + (f" | old: {'wall s':>13} {'peak+ MB':>9}  old/new time" if a.old and task == "features" else ""))
+        for n in sizes:
+            for r in (r for r in res if r["assets"] == n and "error" in r): print(f"  {n:>6} {r['code']}: {r['error']}")
+            if not new[n]: continue
+            line = (f"{'':{len(task) + 20}}  {n:>6} {_span(new[n], 'wall_s')} {_span(new[n], 'cpu_s')} "
+                    f"{max(r['peak_above_mb'] for r in new[n]):9.0f} {new[n][0].get('frame_mb', float('nan')):9.0f}")
+            if old[n]:
+                line += (f" |      {_span(old[n], 'wall_s')} {max(r['peak_above_mb'] for r in old[n]):9.0f}  "
+                         f"x{min(r['wall_s'] for r in old[n]) / min(r['wall_s'] for r in new[n]):.2f} (min wall)")
+            print(line)
+        best = [min(new[n], key=lambda r: r["cpu_s"]) for n in sizes if new[n]]
+        for x, y in zip(best, best[1:]):
+            print(f"  {y['assets']}/{x['assets']} assets (x{y['assets'] / x['assets']:.1f}): time x{y['cpu_s'] / x['cpu_s']:.1f} "
+                  f"(min cpu), peak x{max(y['peak_above_mb'], 1) / max(x['peak_above_mb'], 1):.1f}")
     n_side = 100
     old, new = run("cross_old", n_side), run("cross_new", n_side)
     rows += [old, new]

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['NEWS_COLUMNS', 'NEWS_SCORERS', 'NEWS_FEATURES', 'KALMAN_FEATURES', 'MIDAS_POLYS', 'news_sessions', 'lm_lexicon',
-           'lexicon_scores', 'transformer_scores', 'score_news', 'news_features', 'simulate_news', 'read_news',
-           'LocalLevel', 'kalman_features', 'midas_weights', 'release_lags', 'MidasFit', 'fit_midas', 'midas_features']
+__all__ = ['NEWS_COLUMNS', 'NYSE_EARLY_CLOSE', 'NYSE_RULES_FROM', 'EARLY_CLOSE_RULES', 'NEWS_SCORERS', 'NEWS_FEATURES',
+           'KALMAN_FEATURES', 'MIDAS_POLYS', 'check_tz', 'nyse_early_closes', 'session_closes', 'news_sessions',
+           'lm_lexicon', 'lexicon_scores', 'transformer_scores', 'score_news', 'news_features', 'simulate_news',
+           'read_news', 'LocalLevel', 'kalman_features', 'midas_weights', 'release_lags', 'MidasFit', 'fit_midas',
+           'midas_features']
 
 # %% ../nbs/01f_altdata.ipynb #c003
 import numpy as np
@@ -30,26 +32,38 @@ from .calendar import _flat_series, _lag_dates
 
 # %% ../nbs/01f_altdata.ipynb #c010
 NEWS_COLUMNS = ("time", "asset", "text", "category")  # the news table; `category` optional, `asset` empty = market-wide
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
-def _close_offset(close_time: str) -> pd.Timedelta:
-    "'HH:MM' as the time since midnight, or a ConfigError."
+def _close_offset(close_time, *, name: str = "close_time") -> pd.Timedelta:
+    "'HH:MM' (or a Timedelta under 24 h) as the time since midnight, or a ConfigError naming `name`."
+    if isinstance(close_time, pd.Timedelta) and pd.Timedelta(0) <= close_time < pd.Timedelta(days=1): return close_time
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(close_time))
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ConfigError(f"close_time must be 'HH:MM' in the exchange's time zone (e.g. '16:00'), got {close_time!r}")
+        raise ConfigError(f"{name} must be 'HH:MM' in the exchange's time zone (e.g. '16:00'), got {close_time!r}")
     return pd.Timedelta(hours=int(m.group(1)), minutes=int(m.group(2)))
 
+def _is_str(col: pd.Series) -> np.ndarray:
+    "Which values of `col` are strings (one type inference for an all-string column, the usual case)."
+    kind = pd.api.types.infer_dtype(col, skipna=False)
+    if kind == "string": return np.ones(len(col), dtype=bool)
+    if kind in ("datetime", "datetime64", "floating", "integer", "empty"): return np.zeros(len(col), dtype=bool)
+    return np.fromiter((isinstance(v, str) for v in col), dtype=bool, count=len(col))
+
 def _news_times(col: pd.Series) -> pd.DatetimeIndex:
-    "The `time` column as a UTC DatetimeIndex; a DataError at the first naive or unparseable time."
+    "The `time` column as a UTC DatetimeIndex; a DataError at the first naive or unparseable time (vectorised checks)."
     if isinstance(col.dtype, pd.DatetimeTZDtype): return pd.DatetimeIndex(col).tz_convert("UTC")
     if pd.api.types.is_datetime64_dtype(col.dtype):
         raise DataError(f"news times must be tz-aware (an offset such as -05:00, or UTC); row 0 has the naive time {col.iloc[0]}")
-    for i, v in enumerate(col):
-        if isinstance(v, str): naive = not _OFFSET.search(v.strip())
-        elif isinstance(v, np.datetime64): naive = True
-        else: naive = getattr(v, "tzinfo", None) is None  # a naive Timestamp / datetime, or not a time at all
-        if naive:
-            raise DataError(f"news times must be tz-aware (an offset such as -05:00, or UTC); row {i} has {v!r}")
+    col = col.reset_index(drop=True)
+    is_str = _is_str(col)
+    naive = np.zeros(len(col), dtype=bool)
+    naive[is_str] = ~col[is_str].astype(str).str.strip().str.contains(_OFFSET).to_numpy(dtype=bool)
+    if (~is_str).any():  # Timestamps / datetimes as objects: naive without a tzinfo (also anything that is not a time)
+        naive[~is_str] = [getattr(v, "tzinfo", None) is None for v in col[~is_str]]
+    if naive.any():
+        i = int(np.flatnonzero(naive)[0])
+        raise DataError(f"news times must be tz-aware (an offset such as -05:00, or UTC); row {i} has {col.iloc[i]!r} "
+                        f"({int(naive.sum())} such row(s))")
     try: return pd.DatetimeIndex(pd.to_datetime(col, utc=True, format="ISO8601"))
     except (ValueError, TypeError) as e: raise DataError(f"news times could not be read as ISO 8601 times: {e}") from None
 
@@ -60,20 +74,75 @@ def _session_index(index) -> pd.DatetimeIndex:
     if len(idx) and (idx != idx.normalize()).any(): raise DataError("the session index must hold dates (midnight), one per session")
     return idx
 
-def news_sessions(times, index, *, close_time: str = "16:00", tz: str = "America/New_York") -> np.ndarray:
-    """Row of `index` (trading dates) whose close first follows each tz-aware time: local time < `close_time` -> that
-    calendar day's session (or the next session if the day has none), at or after it -> the next session; -1 past the
-    last session."""
+def check_tz(tz, *, name: str = "tz") -> str:
+    "`tz` if it is an IANA time-zone name (e.g. 'America/New_York'), else a ConfigError naming `name`."
+    import zoneinfo
+    try: zoneinfo.ZoneInfo(str(tz)); return str(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name} must be an IANA time-zone name such as 'America/New_York', 'Europe/London' or "
+                          f"'Asia/Tokyo', got {tz!r}") from None
+
+NYSE_EARLY_CLOSE = "13:00"  # NYSE's early close, New York time
+NYSE_RULES_FROM = 1995  # first year the early-close rules of `nyse_early_closes` describe
+
+def nyse_early_closes(start, end) -> pd.DatetimeIndex:
+    """NYSE's 13:00 early-close dates between `start` and `end` (inclusive), computed from its rules (no download), 1995
+    on: July 3 on a Monday, Tuesday or Thursday (a Wednesday from 2013; before 2013 a Thursday July 4 shortened Friday
+    July 5 instead), the day after Thanksgiving (fourth Thursday of November), December 24 on a Monday to Thursday."""
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    out = []
+    for y in range(max(start.year, NYSE_RULES_FROM), end.year + 1):
+        j3 = pd.Timestamp(y, 7, 3)
+        if j3.weekday() in (0, 1, 3) or (j3.weekday() == 2 and y >= 2013): out.append(j3)
+        elif j3.weekday() == 2: out.append(pd.Timestamp(y, 7, 5))
+        nov1 = pd.Timestamp(y, 11, 1)
+        out.append(nov1 + pd.Timedelta(days=(3 - nov1.weekday()) % 7 + 22))  # Thanksgiving (4th Thursday) + 1 day
+        if pd.Timestamp(y, 12, 24).weekday() <= 3: out.append(pd.Timestamp(y, 12, 24))
+    d = pd.DatetimeIndex(out)
+    return d[(d >= start) & (d <= end)]
+
+EARLY_CLOSE_RULES = ("auto", "nyse")  # or None (no early close), or a mapping date -> 'HH:MM', or a list of dates (13:00)
+
+def session_closes(index, *, close_time="16:00", early_closes="auto", tz: str = "America/New_York") -> pd.Series:
+    """The close of each session of `index` (tz-naive dates) as time since midnight in `tz`: `close_time` ('HH:MM', or a
+    Series of them per session date), shortened on early-close days (`early_closes`: 'auto' = NYSE's when `tz` is
+    America/New_York, 'nyse', None, a mapping date -> 'HH:MM' or a list of dates closing at 13:00)."""
+    idx, tz = _session_index(index), check_tz(tz)
+    if isinstance(close_time, pd.Series):
+        per = close_time.copy(); per.index = pd.DatetimeIndex(per.index).normalize()
+        missing = idx.difference(per.index)
+        if len(missing): raise ConfigError(f"close_time (a Series of closes per session) has no close for {len(missing)} "
+                                           f"session(s), the first {missing[0].date()}")
+        closes = pd.Series([_close_offset(v) for v in per.loc[idx]], idx)
+    else: closes = pd.Series(_close_offset(close_time), idx)
+    if early_closes is None or (isinstance(early_closes, str) and early_closes in ("none", "")): return closes
+    if isinstance(early_closes, str):
+        check_choice("early_closes", early_closes, EARLY_CLOSE_RULES + ("none",))
+        if early_closes == "auto" and tz != "America/New_York": return closes
+        early = pd.Series(_close_offset(NYSE_EARLY_CLOSE), nyse_early_closes(idx[0], idx[-1]) if len(idx) else pd.DatetimeIndex([]))
+    elif isinstance(early_closes, (dict, pd.Series)):
+        early = pd.Series({pd.Timestamp(k).normalize(): _close_offset(v, name=f"early_closes[{k}]") for k, v in dict(early_closes).items()}, dtype="timedelta64[ns]")
+    else: early = pd.Series(_close_offset(NYSE_EARLY_CLOSE), pd.DatetimeIndex(early_closes).normalize())
+    on = early.reindex(idx)
+    return closes.where(on.isna() | (closes <= on), on)  # an early close never lengthens a session
+
+def news_sessions(times, index, *, close_time="16:00", tz: str = "America/New_York", early_closes="auto") -> np.ndarray:
+    """Row of `index` (trading dates) whose close first follows each tz-aware time: local time before that day's close
+    (`session_closes`: `close_time`, early closes) -> that calendar day's session (or the next session if the day has
+    none), at or after it -> the next session; -1 past the last session."""
     t = pd.DatetimeIndex(times)
     if t.tz is None: raise DataError("news times must be tz-aware (an offset such as -05:00, or UTC)")
-    idx, close = _session_index(index), _close_offset(close_time)
+    idx = _session_index(index)
+    closes = session_closes(idx, close_time=close_time, early_closes=early_closes, tz=tz).to_numpy()
     local = t.tz_convert(tz).tz_localize(None)
     day = local.normalize()
-    effective = day + pd.to_timedelta(((local - day) >= close).astype(int), unit="D")
+    row = idx.get_indexer(day)  # a day without a session: any cutoff gives the next session
+    close = np.where(row >= 0, closes[np.clip(row, 0, None)] if len(closes) else np.timedelta64(0, "ns"), np.timedelta64(0, "ns"))
+    effective = day + pd.to_timedelta(((local - day).to_numpy() >= close).astype(int), unit="D")
     pos = idx.searchsorted(effective, side="left")
     return np.where(pos < len(idx), pos, -1).astype(np.int64)
 
-# %% ../nbs/01f_altdata.ipynb #c014
+# %% ../nbs/01f_altdata.ipynb #c016
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 @functools.lru_cache(maxsize=1)
@@ -94,16 +163,15 @@ def lexicon_scores(texts) -> pd.DataFrame:
     """Loughran-McDonald counts of each text: `positive` and `negative` sentiment words, `n_words` (runs of letters)
     and `polarity` = (positive - negative) / (positive + negative), 0 with no sentiment word."""
     pos_set, neg_set = lm_lexicon()
-    rows = []
-    for text in texts:
-        words = _WORD.findall(str(text).lower())
-        rows.append((sum(w in pos_set for w in words), sum(w in neg_set for w in words), len(words)))
-    out = pd.DataFrame(rows, columns=["positive", "negative", "n_words"], dtype="float64").reindex(range(len(rows)))
+    texts = pd.Series(list(texts), dtype=object)
+    words = texts.astype(str).str.lower().str.findall(_WORD).explode()  # one row per word (NaN for a text without any)
+    counts = pd.DataFrame({"positive": words.isin(pos_set), "negative": words.isin(neg_set), "n_words": words.notna()})
+    out = counts.groupby(level=0).sum().astype("float64").reindex(range(len(texts)), fill_value=0.0)
     tot = out["positive"] + out["negative"]
     out["polarity"] = np.where(tot > 0, (out["positive"] - out["negative"]) / tot.where(tot > 0, 1.0), 0.0)
     return out
 
-# %% ../nbs/01f_altdata.ipynb #c019
+# %% ../nbs/01f_altdata.ipynb #c021
 @functools.lru_cache(maxsize=2)
 def _load_classifier(model_dir: str):
     "Tokenizer, model and the positive / negative label rows of a local sequence-classification model directory."
@@ -134,7 +202,7 @@ def transformer_scores(texts, *, model_dir, batch_size: int = 32, max_length: in
             out.append((prob[:, i_pos] - prob[:, i_neg]).numpy().astype("float64"))
     return np.concatenate(out) if out else np.zeros(0)
 
-# %% ../nbs/01f_altdata.ipynb #c022
+# %% ../nbs/01f_altdata.ipynb #c024
 NEWS_SCORERS = ("lexicon", "transformer")  # transformer: a local FinBERT-style classifier directory (model_dir=...)
 NEWS_FEATURES = ("news_score", "news_count", "news_decay", "news_mkt_score", "news_mkt_count", "news_mkt_decay")
 
@@ -147,9 +215,12 @@ def _check_news(news: pd.DataFrame) -> pd.DataFrame:
     out["time"] = _news_times(out["time"])
     asset = out["asset"] if "asset" in out.columns else pd.Series("", index=out.index)
     out["asset"] = asset.where(asset.notna(), "").astype(str).str.strip()
-    bad = [i for i, t in enumerate(out["text"]) if not isinstance(t, str) or not t.strip()]
-    if bad: raise DataError(f"news row {bad[0]} ({out['time'].iloc[bad[0]]}, asset {out['asset'].iloc[bad[0]] or 'market'!r}) "
-                            f"has empty text ({len(bad)} such row(s))")
+    is_str = _is_str(out["text"])
+    empty = ~is_str
+    empty[is_str] = out["text"][is_str].astype(str).str.strip().eq("").to_numpy()
+    bad = np.flatnonzero(empty)
+    if len(bad): raise DataError(f"news row {bad[0]} ({out['time'].iloc[bad[0]]}, asset {out['asset'].iloc[bad[0]] or 'market'!r}) "
+                                 f"has empty text ({len(bad)} such row(s))")
     return out
 
 def score_news(texts, *, scorer: str = "lexicon", model_dir=None, **kw) -> np.ndarray:
@@ -170,8 +241,9 @@ def _decayed(num: np.ndarray, den: np.ndarray, lam: float) -> np.ndarray:
         out[t] = np.where(w > 0, d / np.where(w > 0, w, 1.0), 0.0)
     return out
 
-def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_time: str = "16:00",
+def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_time="16:00",
                   tz: str = "America/New_York",
+                  early_closes="auto",  # early-close days (`session_closes`): 'auto' = NYSE's in New York, None, or a mapping
                   assets=None,  # the assets of the features (default: those named in the news)
                   halflife: float = 5.0,  # sessions for the decayed score to lose half its weight
                   category_weights: dict | None = None,  # category -> weight of its items (every category of the news)
@@ -179,7 +251,8 @@ def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_t
                   **kw) -> pd.DataFrame:
     """Daily news features on the sessions `index` (columns (`feature`, `asset`)): per asset the weighted mean score,
     the item count and the decayed score of its items, and the same over market-wide items. An item counts for the
-    first session whose close (`close_time` in `tz`) is strictly after its time. Scores in [-1, 1]; counts in items."""
+    first session whose close (`close_time` in `tz`, shortened on `early_closes` days) is strictly after its time.
+    Scores in [-1, 1]; counts in items."""
     idx = _session_index(index)
     halflife = check_number("halflife", halflife, lo=0, lo_open=True)
     check_choice("unknown-asset rule", unknown, ("raise", "drop"))
@@ -195,13 +268,15 @@ def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_t
     if category_weights is not None:
         if "category" not in nw.columns: raise ConfigError("category_weights given but the news table has no 'category' column")
         cat = nw["category"].where(nw["category"].notna(), "").astype(str)
-        for i, c in enumerate(cat):
-            if c and c not in category_weights:
-                raise DataError(f"news row {i}: {unknown_name('news category', c, category_weights)}")
-        w = np.array([check_number(f"category_weights[{c!r}]", category_weights[c], lo=0) if c else 1.0 for c in cat])
-    session = news_sessions(nw["time"], idx, close_time=close_time, tz=tz)
-    col = {a: j for j, a in enumerate(assets)}
-    j = np.array([col.get(a, -1) if a else len(assets) for a in nw["asset"]], dtype=np.int64)  # last column: market-wide
+        unknown_cat = ~cat.isin(list(category_weights)) & cat.ne("")
+        if unknown_cat.any():
+            i = int(np.flatnonzero(unknown_cat.to_numpy())[0])
+            raise DataError(f"news row {i}: {unknown_name('news category', cat.iloc[i], category_weights)}")
+        cw = {c: check_number(f"category_weights[{c!r}]", v, lo=0) for c, v in category_weights.items()}
+        w = cat.map(cw).fillna(1.0).to_numpy(dtype="float64")  # an item without a category weighs 1
+    session = news_sessions(nw["time"], idx, close_time=close_time, tz=tz, early_closes=early_closes)
+    j = pd.Index(assets).get_indexer(nw["asset"])  # -1: an asset not in `assets`
+    j = np.where(nw["asset"].eq("").to_numpy(), len(assets), j).astype(np.int64)  # last column: market-wide
     keep = (session >= 0) & (j >= 0)
     s = score_news(nw["text"][keep], scorer=scorer, **kw) if keep.any() else np.zeros(0)
     num, den, cnt = (np.zeros((len(idx), len(assets) + 1)) for _ in range(3))
@@ -219,7 +294,7 @@ def news_features(news: pd.DataFrame, index, *, scorer: str = "lexicon", close_t
                                    unknown_asset_dropped=int(((j < 0) & (session >= 0)).sum()))
     return out
 
-# %% ../nbs/01f_altdata.ipynb #c024
+# %% ../nbs/01f_altdata.ipynb #c026
 _POS_WORDS = ("gain", "gains", "strong", "improved", "profitable", "success", "strength", "achieve")
 _NEG_WORDS = ("loss", "losses", "decline", "weak", "default", "downgrade", "closure", "recall")
 
@@ -247,18 +322,25 @@ def simulate_news(index, assets, *, items_per_day: float = 1.0, market_items_per
     out["time"] = pd.DatetimeIndex(out["time"]).tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
     return out.dropna(subset=["time"]).sort_values("time", kind="stable").reset_index(drop=True)
 
-# %% ../nbs/01f_altdata.ipynb #c032
-def read_news(path) -> pd.DataFrame:
-    "A news table from a CSV or Parquet file (columns time (tz-aware ISO 8601), asset, text, optional category), checked."
-    p = Path(path).expanduser()
-    if not p.exists(): raise DataError(f"news file not found: {p}")
+# %% ../nbs/01f_altdata.ipynb #c034
+@functools.lru_cache(maxsize=4)
+def _read_news_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    p = Path(path)
     if p.suffix.lower() in (".parquet", ".pq"): frame = pd.read_parquet(p)
     elif p.suffix.lower() == ".csv": frame = pd.read_csv(p, dtype={"asset": str, "text": str, "category": str}, keep_default_na=False)
     else: raise DataError(f"news file {p}: unknown format {p.suffix!r}; use .csv or .parquet")
     try: return _check_news(frame)
     except DataError as e: raise DataError(f"news file {p}: {e}") from None
 
-# %% ../nbs/01f_altdata.ipynb #c035
+def read_news(path) -> pd.DataFrame:
+    """A news table from a CSV or Parquet file (columns time (tz-aware ISO 8601), asset, text, optional category), checked.
+    A file is read and checked once per (path, modification time, size): the study's validation and its features share it."""
+    p = Path(path).expanduser()
+    if not p.exists(): raise DataError(f"news file not found: {p}")
+    st = p.resolve().stat()
+    return _read_news_cached(str(p.resolve()), st.st_mtime_ns, st.st_size).copy()
+
+# %% ../nbs/01f_altdata.ipynb #c037
 @dataclass(frozen=True)
 class LocalLevel:
     "Variances of the local-level model (units of the series squared): `obs_var` the noise, `level_var` the level's step per session."
@@ -355,7 +437,7 @@ def kalman_features(observations, index, *,
     out.attrs["kalman_params"] = {a: dict(obs_var=p.obs_var, level_var=p.level_var) for a, p in fitted.items()}
     return out
 
-# %% ../nbs/01f_altdata.ipynb #c042
+# %% ../nbs/01f_altdata.ipynb #c044
 MIDAS_POLYS = ("exp_almon", "beta")
 _MIDAS_BOUNDS = {"exp_almon": ((-5.0, 5.0), (-1.0, 0.5)), "beta": ((0.5, 20.0), (0.5, 20.0))}
 _MIDAS_FLAT = {"exp_almon": (0.0, 0.0), "beta": (1.0, 1.0)}

@@ -43,25 +43,41 @@ def _trailing_sums(a: np.ndarray, window: int, rows: np.ndarray | None = None) -
     out[ok] = s
     return out
 
-def rolling_market_stats(returns: pd.DataFrame, market: pd.Series, window: int = 60) -> tuple:
-    "Rolling correlation and beta of each asset's returns with `market` over full `window`-day windows: (corr, beta)."
-    window = check_int("window", window, lo=3)
+def _window_diff(c: np.ndarray, window: int) -> np.ndarray:
+    "Trailing `window`-row sums from a cumulative sum c (axis 0), at every row: NaN before row window-1 (= `_trailing_sums` of the summed array, by slicing)."
+    out = np.full(c.shape, np.nan)
+    if len(c) >= window:
+        out[window - 1] = c[window - 1]
+        np.subtract(c[window:], c[:-window], out=out[window:])
+    return out
+
+def _market_stats(returns: pd.DataFrame, market: pd.Series, windows) -> dict:
+    "{window: (corr, beta)} of each asset's returns with `market`, from one set of cumulative sums shared by all windows."
+    windows = [check_int("window", w, lo=3) for w in windows]
     r = _frame(returns, "returns")
     x = r.to_numpy()
     m = np.broadcast_to(market.reindex(r.index).to_numpy(dtype=float)[:, None], x.shape)
     ok = np.isfinite(x) & np.isfinite(m)
     x0, m0 = np.where(ok, x, 0.0), np.where(ok, m, 0.0)
-    n = _trailing_sums(ok.astype(float), window)
-    full = n >= window - 0.5
-    mx, mm = _trailing_sums(x0, window) / window, _trailing_sums(m0, window) / window
-    cov = _trailing_sums(x0 * m0, window) / window - mx * mm
-    vx = _trailing_sums(x0 * x0, window) / window - mx ** 2
-    vm = _trailing_sums(m0 * m0, window) / window - mm ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        corr = np.where(full & (vx > 0) & (vm > 0), cov / np.sqrt(np.abs(vx * vm)), np.nan)
-        beta = np.where(full & (vm > 0), cov / vm, np.nan)
-    wrap = lambda a: _like(returns, pd.DataFrame(np.clip(a, -1, 1) if a is corr else a, r.index, r.columns))
-    return wrap(corr), wrap(beta)
+    cs = [np.cumsum(a, axis=0, dtype=float) for a in (ok.astype(float), x0, m0, x0 * m0, x0 * x0, m0 * m0)]
+    out = {}
+    for window in dict.fromkeys(windows):
+        n, sx, sm, sxm, sxx, smm = (_window_diff(c, window) for c in cs)
+        full = n >= window - 0.5
+        mx, mm = sx / window, sm / window
+        cov = sxm / window - mx * mm
+        vx = sxx / window - mx ** 2
+        vm = smm / window - mm ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            corr = np.where(full & (vx > 0) & (vm > 0), cov / np.sqrt(np.abs(vx * vm)), np.nan)
+            beta = np.where(full & (vm > 0), cov / vm, np.nan)
+        out[window] = tuple(_like(returns, pd.DataFrame(a, r.index, r.columns)) for a in (np.clip(corr, -1, 1), beta))
+    return out
+
+def rolling_market_stats(returns: pd.DataFrame, market: pd.Series, window: int = 60) -> tuple:
+    "Rolling correlation and beta of each asset's returns with `market` over full `window`-day windows: (corr, beta)."
+    window = check_int("window", window, lo=3)
+    return _market_stats(returns, market, [window])[window]
 
 # %% ../nbs/01c_cross_asset.ipynb #c013
 class CorrelationSums:

@@ -33,11 +33,11 @@ from .data import validate_market_data
 from .windows import (
     SCALER_METHODS, FeatureScaler, WindowDataset, direction_label, excess_over_median, forward_log_return, make_windows)
 from .indicators import (
-    RANGE_ESTIMATORS, MACD, Bollinger, atr, bollinger, clear_garch_cache, closed_period_rows, cross_sectional_rank,
+    RANGE_ESTIMATORS, MACD, Bollinger, _range_vols, atr, bollinger, clear_garch_cache, closed_period_rows, cross_sectional_rank,
     downside_vol, ema, ema_cross, expanding_zscore, garch_features, intraday_realised_measures, macd, range_vol,
     realised_vol, robust_zscore, rolling_zscore, rsi, stochastic, timeframe_features, true_range)
 from .cross_asset import (
-    CorrelationSums, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
+    CorrelationSums, _market_stats, average_correlation, market_return, minimum_spanning_trees, mst_centrality, mst_centrality_from_corr,
     pca_absorption, refresh_rows, rolling_corr_matrices, rolling_average_correlation, rolling_market_stats, rolling_pca)
 from .calendar import _flat_series, asof_align, asof_join, calendar_features, simulate_exog
 
@@ -207,7 +207,12 @@ class _Ctx:
         return self.memo("market", make)
     def corr_sums(self) -> CorrelationSums: return self.memo("corr_sums", lambda: CorrelationSums(self.returns.to_numpy()))
     def market_stats(self, window: int) -> tuple:
-        return self.memo(("mkt", window), lambda: rolling_market_stats(self.returns, self.market(), window))
+        "(corr, beta) with the market over `window` days; the spec's windows are computed together, from one set of cumulative sums."
+        if ("mkt", window) not in self._memo:
+            s = self.spec
+            for w, cb in _market_stats(self.returns, self.market(), (*s.corr_windows, *s.beta_windows, window)).items():
+                self._memo[("mkt", w)] = cb
+        return self._memo[("mkt", window)]
 
 # %% ../nbs/01e_features.ipynb #c022
 @register_feature("log_return", "returns", outputs=lambda s: [f"ret_{w}d" for w in s.return_windows],
@@ -299,7 +304,7 @@ def _f_semivol(ctx): return {f"semivol_{w}": downside_vol(ctx.close, w) for w in
                   outputs=lambda s: [f"{e}_{s.range_window}" for e in RANGE_ESTIMATORS], description="OHLC range-based volatility estimators")
 def _f_range(ctx):
     o, h, l, w = ctx.field("open"), ctx.field("high"), ctx.field("low"), ctx.spec.range_window
-    return {f"{e}_{w}": range_vol(o, h, l, ctx.close, w, estimator=e) for e in RANGE_ESTIMATORS}
+    return {f"{e}_{w}": v for e, v in _range_vols(o, h, l, ctx.close, w, RANGE_ESTIMATORS).items()}
 
 @register_feature("vix", "volatility", exog="vix", outputs=lambda s: ["vix_level", "vix_chg_1d", "vix_chg_5d", f"vix_z{s.vix_zscore_window}"],
                   description="VIX level (points), 1- and 5-day log changes, rolling z-score; known vix_lag days after its date")
@@ -437,18 +442,20 @@ def build_features(data: pd.DataFrame, spec: FeatureSpec | dict | None = None, *
         for fname, v in out.items():
             if isinstance(v, pd.DataFrame):
                 if not (v.index.equals(data.index) and v.columns.equals(ctx.assets)): v = v.reindex(index=data.index, columns=ctx.assets)
-                a = v.to_numpy(dtype=float, copy=True)
-            else: a = np.array(v, dtype=float)
-            if a.ndim == 1: a = np.repeat(a[:, None], A, axis=1)
-            if a.shape != (D, A): raise DataError(f"feature {gname!r} output {fname!r} has shape {a.shape}, expected {(D, A)}")
+                a = v.to_numpy(dtype=float)  # no copy: the block is copied once, into the output below
+            else: a = np.asarray(v, dtype=float)
+            if a.shape != ((D,) if a.ndim == 1 else (D, A)): raise DataError(f"feature {gname!r} output {fname!r} has shape {a.shape}, expected {(D, A)}")
+            if a.ndim == 1: a = a[:, None]  # one value per date: broadcast to every asset below
             if fname in names: raise ConfigError(f"feature name {fname!r} produced twice (group {gname!r})")
             names.append(fname); blocks.append(a)
         timings[gname] = time.perf_counter() - t0
     if not blocks: raise ConfigError(f"no feature could be computed (skipped: {skipped})")
-    values = np.empty((D, len(blocks) * A))
+    values = np.empty((D, len(blocks) * A))  # the output, built as one 2-D block and wrapped in a DataFrame once
     for k, b in enumerate(blocks):
-        b[np.isinf(b)] = np.nan  # inf (e.g. a zero range) -> missing
-        values[:, k * A:(k + 1) * A] = b
+        dst = values[:, k * A:(k + 1) * A]
+        dst[...] = b
+        dst[np.isinf(dst)] = np.nan  # inf (e.g. a zero range) -> missing; on the copy: the groups' arrays are left as they are
+    del blocks
     cols = pd.MultiIndex.from_arrays([np.repeat(names, A), np.tile(ctx.assets.to_numpy(), len(names))], names=["feature", "asset"])
     out = pd.DataFrame(values, data.index, cols, copy=False)
     out.attrs.update(spec=asdict(spec), skipped=skipped, timings=timings)

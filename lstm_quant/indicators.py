@@ -49,9 +49,27 @@ def expanding_zscore(x: pd.DataFrame, *, min_periods: int = 252) -> pd.DataFrame
     f = _frame(x); e = f.expanding(min_periods=check_int("min_periods", min_periods, lo=2))
     return _like(x, (f - e.mean()) / e.std())
 
+def _row_pct_rank(v: np.ndarray) -> np.ndarray:
+    "Percentile rank along each row of v [D, A] (ties: average rank; NaN stays NaN) = pandas' rank(axis=1, pct=True), by one sort of the whole array."
+    D, A = v.shape
+    order = np.argsort(v, axis=1, kind="stable")  # NaN sorts last
+    s = np.take_along_axis(v, order, axis=1)
+    pos = np.broadcast_to(np.arange(A), (D, A))
+    new = np.ones((D, A), bool); new[:, 1:] = s[:, 1:] != s[:, :-1]  # a tie group starts here
+    last = np.ones((D, A), bool); last[:, :-1] = new[:, 1:]  # ... and ends here
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    end = np.minimum.accumulate(np.where(last, pos, A - 1)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty((D, A)); np.put_along_axis(ranks, order, (start + end) / 2 + 1, axis=1)  # mean of ranks start+1..end+1
+    nan = np.isnan(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = ranks / (A - nan.sum(1))[:, None]
+    out[nan] = np.nan
+    return out
+
 def cross_sectional_rank(x: pd.DataFrame) -> pd.DataFrame:
-    "Percentile rank of each asset among the assets present on the same date, in (0, 1]; uses date t only."
-    return _frame(x).rank(axis=1, pct=True)
+    "Percentile rank of each asset among the assets present on the same date, in (0, 1] (ties: average rank); uses date t only."
+    f = _frame(x)
+    return pd.DataFrame(_row_pct_rank(f.to_numpy()), f.index, f.columns)
 
 # %% ../nbs/01b_indicators.ipynb #c013
 def _window_chunks(v: np.ndarray, window: int, budget: int = 1 << 22):
@@ -217,25 +235,38 @@ def downside_vol(close: pd.DataFrame, window: int = 21) -> pd.DataFrame:
     r = np.log(_frame(close, "close")).diff()
     return _like(close, np.sqrt(_rolling_full(r.clip(upper=0).pow(2), check_int("window", window, lo=1), "mean") * PERIODS_PER_YEAR))
 
+def _range_vols(open_: pd.DataFrame, high: pd.DataFrame, low: pd.DataFrame, close: pd.DataFrame, window: int,
+                estimators: tuple) -> dict:
+    "{estimator: annualised range-based volatility} for several estimators over `window` days, sharing the log ranges and the Rogers-Satchell mean."
+    o, h, l, c = (_frame(f, n) for f, n in ((open_, "open"), (high, "high"), (low, "low"), (close, "close")))
+    hl, co = np.log(h / l), np.log(c / o)
+    mean = lambda x: _rolling_full(x, window, "mean")
+    pieces = {}
+    def rs():  # Rogers-Satchell, shared by 'rogers_satchell' and 'yang_zhang'
+        if "rs" not in pieces:
+            u, d = np.log(h / o), np.log(l / o)
+            pieces["rs"] = mean(u * (u - co) + d * (d - co))
+        return pieces["rs"]
+    out = {}
+    for estimator in estimators:
+        if estimator == "parkinson": var = mean(hl ** 2) / (4 * np.log(2))
+        elif estimator == "garman_klass": var = mean(0.5 * hl ** 2 - (2 * np.log(2) - 1) * co ** 2)
+        elif estimator == "rogers_satchell": var = rs()
+        else:  # yang_zhang
+            ov = np.log(o / c.shift(1))
+            k = 0.34 / (1.34 + (window + 1) / (window - 1))
+            var = (ov.rolling(window, min_periods=window).var() + k * co.rolling(window, min_periods=window).var()
+                   + (1 - k) * rs())
+        out[estimator] = _like(close, np.sqrt(var.clip(lower=0) * PERIODS_PER_YEAR))
+    return out
+
 def range_vol(open_: pd.DataFrame, high: pd.DataFrame, low: pd.DataFrame, close: pd.DataFrame, window: int = 21, *,
               estimator: str = "yang_zhang",  # 'parkinson', 'garman_klass', 'rogers_satchell' or 'yang_zhang'
              ) -> pd.DataFrame:
     "Annualised range-based volatility estimator over `window` days from OHLC bars."
     window = check_int("window", window, lo=2)
     check_choice("range estimator", estimator, RANGE_ESTIMATORS)
-    o, h, l, c = (_frame(f, n) for f, n in ((open_, "open"), (high, "high"), (low, "low"), (close, "close")))
-    hl, co = np.log(h / l), np.log(c / o)
-    u, d = np.log(h / o), np.log(l / o)
-    mean = lambda x: _rolling_full(x, window, "mean")
-    if estimator == "parkinson": var = mean(hl ** 2) / (4 * np.log(2))
-    elif estimator == "garman_klass": var = mean(0.5 * hl ** 2 - (2 * np.log(2) - 1) * co ** 2)
-    elif estimator == "rogers_satchell": var = mean(u * (u - co) + d * (d - co))
-    else:  # yang_zhang
-        ov = np.log(o / c.shift(1))
-        k = 0.34 / (1.34 + (window + 1) / (window - 1))
-        var = (ov.rolling(window, min_periods=window).var() + k * co.rolling(window, min_periods=window).var()
-               + (1 - k) * mean(u * (u - co) + d * (d - co)))
-    return _like(close, np.sqrt(var.clip(lower=0) * PERIODS_PER_YEAR))
+    return _range_vols(open_, high, low, close, window, (estimator,))[estimator]
 
 # %% ../nbs/01b_indicators.ipynb #c032
 _GARCH_CACHE: dict = {}

@@ -132,9 +132,11 @@ def study_target(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     return forward_log_return(close, h)
 
 def study_news(market: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
-    """The news features (01f_altdata: Loughran-McDonald scores, 16:00 New York close) of the study's assets from the file
-    `config.news`; items about assets outside the study are dropped, and a file with none about them is refused."""
-    nf = news_features(read_news(config.news), market.index, assets=list(market["close"].columns), unknown="drop")
+    """The news features (01f_altdata: Loughran-McDonald scores, cut at the close `news_close` in `news_tz`, NYSE's early
+    closes in New York) of the study's assets from the file `config.news`; items about assets outside the study are
+    dropped, and a file with none about them is refused."""
+    nf = news_features(read_news(config.news), market.index, assets=list(market["close"].columns), unknown="drop",
+                       close_time=config.news_close, tz=config.news_tz)
     if nf.attrs["news_items"]["used"] == 0:
         raise DataError(f"news file {config.news}: no item about the study's assets {list(market['close'].columns)} "
                         f"between {market.index[0].date()} and {market.index[-1].date()}")

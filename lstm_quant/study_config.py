@@ -37,6 +37,7 @@ from .validation import BLEND_METHODS, ENSEMBLES, WalkForwardConfig
 from .training import BASELINES as TRAINING_BASELINES  # the fitted baselines: blend/stack members
 from .risk import SIZING_METHODS
 from .altdata import read_news  # the study's news= file (alternative-data chapter)
+from .altdata import _close_offset, check_tz  # the news cutoff keys
 
 # %% ../nbs/07a_study_config.ipynb #c008
 @dataclass
@@ -47,7 +48,9 @@ class StudyConfig:
     start: str = "2019-01-01"  # first date loaded (feature warm-up and the first training window included)
     end: str = "2022-12-31"  # last date loaded
     exog: str = ""  # comma-separated exogenous series, each a built-in (vix, wti, ff_factors, us_macro) or a file, optionally @lag in business days (e.g. "vix,ff_factors@22"); empty for none
-    news: str = ""  # a news file (CSV/Parquet: time tz-aware ISO 8601, asset, text, optional category) turned into daily Loughran-McDonald sentiment features (01f_altdata), cut at the 16:00 New York close; empty for none
+    news: str = ""  # a news file (CSV/Parquet: time tz-aware ISO 8601, asset, text, optional category) turned into daily Loughran-McDonald sentiment features (01f_altdata), cut at the close news_close in news_tz; empty for none
+    news_close: str = "16:00"  # the session close of the news cutoff, 'HH:MM' in news_tz: an item at or after it counts for the next session; NYSE's 13:00 early closes apply when news_tz is America/New_York
+    news_tz: str = "America/New_York"  # IANA time zone of news_close (the exchange's)
     target: str = "log_return"  # what the model predicts at t: log_return (forward log return), excess (minus the cross-sectional median, Fischer & Krauss 2018) or direction (its sign, +1/-1)
     horizon: int = 1  # target horizon, trading days
     features: str = "compact"  # a feature set (compact, returns, technical, default) with +name / -name for registry features or families, e.g. "compact+ema_cross-calendar"
@@ -458,6 +461,7 @@ def _check_names(c: StudyConfig) -> None:
     # the data itself, before a run directory exists, not inside the notebook
     market = read_study_file(c.dataset) if is_data_path(c.dataset) else load_dataset(c.dataset) if c.dataset in DATASETS else None
     if exog: _check_exog_span(c, market)
+    _check_news_cutoff(c)
     if c.news: _check_news_file(c)
     if market is not None:
         if c.asset_list: _check_assets(c, list(market.columns.unique("asset")))
@@ -466,6 +470,10 @@ def _check_names(c: StudyConfig) -> None:
                               f"{list(market.columns.unique('field'))}")
         if c.fill == "open" and "open" not in market.columns.get_level_values("field"):
             raise ConfigError(f"fill 'open' needs opening prices and {c.dataset} has only {list(market.columns.unique('field'))}")
+
+def _check_news_cutoff(c: StudyConfig) -> None:
+    "The news cutoff keys: news_close 'HH:MM', news_tz an IANA time-zone name."
+    _close_offset(c.news_close, name="parameter 'news_close'"); check_tz(c.news_tz, name="parameter 'news_tz'")
 
 def _check_news_file(c: StudyConfig) -> None:
     "Refuse a news file that is missing or malformed (naive times, empty text) before any run directory exists."
@@ -527,7 +535,7 @@ def resolve_params(preset: str | None = "quick", overrides=None, *, check: bool 
     return params
 
 # %% ../nbs/07a_study_config.ipynb #c040
-TECHNIQUE_KEYS = ("exog", "news", "target", "features", "feature_norm", "model", "head", "quantiles", "n_layers", "bidirectional",
+TECHNIQUE_KEYS = ("exog", "news", "news_close", "news_tz", "target", "features", "feature_norm", "model", "head", "quantiles", "n_layers", "bidirectional",
                   "n_heads", "attn_dim", "conv_channels", "kernel_size", "dropout", "rnn_dropout", "loss", "weight_decay", "l1_input", "l2_recurrent",
                   "temporal_dropout", "feature_noise", "grad_clip", "warm_start", "n_seeds", "mc_samples", "sizing",
                   "kelly_fraction", "target_vol", "risk_aversion", "rebalance_days", "regime_filter", "regime_method",

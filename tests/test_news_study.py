@@ -93,3 +93,32 @@ def test_news_keeps_the_feature_attrs(files):
     features, _ = study_features(market, StudyConfig(**dict(SMALL, dataset=str(paths["market"]), news=str(paths["news"]))))
     assert "news_score" in features.columns.unique("feature")
     assert {"spec", "skipped", "timings"} <= set(features.attrs)
+
+
+def test_the_news_cutoff_keys_are_validated_and_passed_through(files):
+    "news_close / news_tz reach news_features (an earlier close moves items to the next session); bad values are refused."
+    paths, market, news = files
+    base = dict(SMALL, dataset=str(paths["market"]), news=str(paths["news"]))
+    for key, bad, msg in [("news_close", "4pm", "news_close"), ("news_close", "25:00", "HH:MM"), ("news_tz", "New York", "IANA")]:
+        with pytest.raises(ConfigError, match=msg):
+            validate_config(StudyConfig(**dict(base, **{key: bad})))
+    assets = list(market["close"].columns)
+    got, _ = study_features(market, StudyConfig(**dict(base, news_close="12:00", news_tz="Europe/London")))
+    want = news_features(news, market.index, assets=assets, close_time="12:00", tz="Europe/London")
+    pd.testing.assert_frame_equal(got["news_count"], want["news_count"], check_freq=False)
+    default, _ = study_features(market, StudyConfig(**base))
+    assert not got["news_count"].equals(default["news_count"])  # control: the keys do change the cutoff
+
+
+def test_the_news_file_is_read_once(files, monkeypatch):
+    "Validating a study and building its features read (and check) the news file once, not twice."
+    import lstm_quant.altdata as altdata
+    paths, market, _ = files
+    altdata._read_news_cached.cache_clear()
+    calls = []
+    real = pd.read_parquet
+    monkeypatch.setattr(altdata.pd, "read_parquet", lambda *a, **k: calls.append(a) or real(*a, **k))
+    config = StudyConfig(**dict(SMALL, dataset=str(paths["market"]), news=str(paths["news"])))
+    validate_config(config)
+    study_features(market, config)
+    assert len([c for c in calls if str(c[0]).endswith("news.parquet")]) == 1
