@@ -303,12 +303,13 @@ def rl_walk_forward(market: pd.DataFrame, *, algo: str = "td3", asset: str | Non
                     timesteps: int = 2000,  # environment steps per fold
                     seed: int = 0,  # fold k trains with seed + k
                     env_kw: dict | None = None,  # make_trading_env keywords of the training environments
-                    agent_kw: dict | None = None) -> RLWalkForward:  # make_agent keywords
+                    agent_kw: dict | None = None,  # make_agent keywords
+                    _validated: bool = False) -> RLWalkForward:  # internal: `market` was validated by the caller (rl_book)
     """Train a DDPG/TD3 agent on each fold's training window, walk its deterministic policy through the test window
     (the training window's scaler), and collect the test positions."""
     _require_rl("rl_walk_forward")
     check_choice("algo", algo, ALGOS)
-    data = validate_market_data(market)
+    data = market if _validated else validate_market_data(market)
     assets = list(dict.fromkeys(data.columns.get_level_values(1)))
     asset = assets[0] if asset is None else asset
     if asset not in assets: raise unknown_name("asset", asset, assets)
@@ -388,8 +389,8 @@ def rl_book(market: pd.DataFrame, *, features, splits, algo: str = "td3", seq_le
     data = validate_market_data(market)
     assets = list(dict.fromkeys(data.columns.get_level_values(1)))
     runs = {a: rl_walk_forward(data, algo=algo, asset=a, features=features, seq_len=seq_len, cost_bps=cost_bps,
-                               splits=splits, timesteps=timesteps, seed=seed, env_kw=env_kw, agent_kw=agent_kw)
-            for a in assets}
+                               splits=splits, timesteps=timesteps, seed=seed, env_kw=env_kw, agent_kw=agent_kw, _validated=True)
+            for a in assets}  # the market is validated once, above
     book = pd.concat([r.positions for r in runs.values()], axis=1).sort_index().fillna(0.0) / len(assets)
     book.index.name, book.columns.name = "date", "asset"
     return book, runs
@@ -431,6 +432,15 @@ class HedgingEnv(_EnvBase):
                  action: str = "hedge", offset_width: float = 0.5, delta_in_obs: bool = True, random_path: bool = True,
                  seed: int = 0):
         super().__init__()
+        paths = np.asarray(paths, dtype=np.float64)
+        if paths.ndim != 2 or paths.shape[1] < 2: raise DataError(f"paths must be [n_paths, n_steps + 1] with n_steps >= 1, got shape {paths.shape}")
+        if not np.isfinite(paths).all() or (paths <= 0).any(): raise DataError("paths must be finite and positive prices")
+        for name, v in (("strike", strike), ("sigma", sigma), ("maturity", maturity)): check_number(name, v, lo=0, lo_open=True)
+        check_number("cost", cost, lo=0); check_number("risk_aversion", risk_aversion, lo=0)
+        check_number("reward_scale", reward_scale, lo=0, lo_open=True)
+        reward = check_choice("hedging reward", reward, HEDGE_REWARDS)
+        action = check_choice("hedging action", action, HEDGE_ACTIONS)
+        check_number("offset_width", offset_width, lo=0, lo_open=True)
         self.paths = paths  # [n_paths, n_steps + 1]
         self.n_steps = paths.shape[1] - 1
         self.strike, self.sigma, self.maturity, self.cost = strike, sigma, maturity, cost
@@ -439,7 +449,6 @@ class HedgingEnv(_EnvBase):
         self.action_kind, self.offset_width = action, offset_width
         tau = maturity * (1 - np.arange(self.n_steps + 1) / self.n_steps)
         self.marks = bs_call_price(paths, strike, tau[None, :], sigma)  # V_t; V_n = payoff (tau = 0)
-        self.premium = float(bs_call_price(paths[0, 0], strike, maturity, sigma))
         n_obs = 3 + int(delta_in_obs)
         self.observation_space = spaces.Box(-np.inf, np.inf, shape=(n_obs,), dtype=np.float32)
         self.action_space = spaces.Box(0.0 if action == "hedge" else -1.0, 1.0, shape=(1,), dtype=np.float32)
@@ -493,15 +502,6 @@ def make_hedging_env(paths: np.ndarray, *, strike: float = 100.0, sigma: float =
     """A `HedgingEnv` over simulated `paths` [n_paths, n_steps + 1] (e.g. `hedging.simulate_gbm_paths`): one path per
     episode, the short call sold at its Black-Scholes price."""
     _require_rl("make_hedging_env")
-    paths = np.asarray(paths, dtype=np.float64)
-    if paths.ndim != 2 or paths.shape[1] < 2: raise DataError(f"paths must be [n_paths, n_steps + 1] with n_steps >= 1, got shape {paths.shape}")
-    if not np.isfinite(paths).all() or (paths <= 0).any(): raise DataError("paths must be finite and positive prices")
-    for name, v in (("strike", strike), ("sigma", sigma), ("maturity", maturity)): check_number(name, v, lo=0, lo_open=True)
-    check_number("cost", cost, lo=0); check_number("risk_aversion", risk_aversion, lo=0)
-    check_number("reward_scale", reward_scale, lo=0, lo_open=True)
-    reward = check_choice("hedging reward", reward, HEDGE_REWARDS)
-    action = check_choice("hedging action", action, HEDGE_ACTIONS)
-    check_number("offset_width", offset_width, lo=0, lo_open=True)
     return HedgingEnv(paths, strike=strike, sigma=sigma, maturity=maturity, cost=cost, reward=reward,
                       risk_aversion=risk_aversion, reward_scale=reward_scale, action=action, offset_width=offset_width,
                       delta_in_obs=delta_in_obs,

@@ -31,12 +31,13 @@ from .core import ConfigError, DataError, jsonable, stable_hash, write_json_atom
 from .data import DATASETS, validate_market_data
 from .windows import FeatureScaler, make_inference_windows, make_windows
 from .ic import daily_ic
-from .loop import fit, predict
-from .validation import WalkForwardConfig, build_fold_model, walk_forward_splits
+from .loop import predict
+from .validation import (WalkForwardConfig, _FITTERS, _WalkForwardRun, _calibrate, _mean_of_members,
+                                   _walk_forward_config, build_fold_model, walk_forward_splits)
 from .study_config import StudyConfig, is_data_path, resolve_params, validate_config, study_head
 from .runs import read_metrics
 from .report import SURVIVORSHIP_DATASETS
-from .study import (study_market, load_study_data, model_settings, size_positions, sizing_settings,
+from .study import (ensemble_settings, study_market, load_study_data, model_settings, size_positions, sizing_settings,
                               study_features, study_splits, train_settings)
 
 # %% ../nbs/07e_signals.ipynb #c008
@@ -52,22 +53,22 @@ def _config(params) -> StudyConfig:
     validate_config(c)
     return c
 
-# study keys whose fitted state a bundle cannot hold yet: (key, value that is fine, what the study would fit)
-_NOT_BUNDLED = (("ensemble", "none", "ensemble members and their combination weights"),
-                ("transfer", False, "one fine-tuned model per asset"),
-                ("calibrate_p_up", False, "a Platt calibration of p_up"),
-                ("regime_filter", False, "a regime filter that scales the positions"))
+# study keys whose fitted state a bundle cannot hold yet: (key, values it holds, what the study would fit)
+_NOT_BUNDLED = (("ensemble", ("none", "time_blocks"), "blend / stack members (baselines among them) and their weights"),
+                ("transfer", (False,), "one fine-tuned model per asset"),
+                ("regime_filter", (False,), "a regime filter that scales the positions"))
 
 def check_bundle_config(c: StudyConfig) -> None:
-    """Refuse the study keys a bundle cannot reproduce yet, naming each: the bundle holds one model per seed (their
-    average is its ensemble) and the sizing; a signal without the study's other fitted parts would differ from its
-    walk-forward silently. `sizing=rl` is refused too (its agents are not saved)."""
-    bad = [(k, ok, what) for k, ok, what in _NOT_BUNDLED if getattr(c, k) != ok]
+    """Refuse the study keys a bundle cannot reproduce yet, naming each. A bundle holds, per seed, the study's model
+    (or its `time_blocks` members) and the `calibrate_p_up` calibration, and the sizing; a signal without the study's
+    other fitted parts would differ from its walk-forward silently. `sizing=rl` is refused too (its agents are not saved)."""
+    bad = [(k, ok[0], what) for k, ok, what in _NOT_BUNDLED if getattr(c, k) not in ok]
     if c.sizing == "rl": bad.append(("sizing", "sign", "one trained agent per asset"))
     if bad:
         raise ConfigError("a bundle cannot hold " + "; ".join(f"{k}={getattr(c, k)!r} ({what})" for k, _, what in bad)
-                          + " yet: it holds the study's model trained with every seed (averaged) and its sizing. Train it "
-                          "with " + ", ".join(f"{k}={ok!r}" for k, ok, _ in bad) + " (or another sizing) instead")
+                          + " yet: it holds the study's model (or time-block members) per seed, averaged, its p_up "
+                          "calibration and its sizing. Train it with " + ", ".join(f"{k}={ok!r}" for k, ok, _ in bad)
+                          + " (or another sizing) instead")
 
 def bundle_split(ds, inference, config: StudyConfig):
     """The Split (train, valid, test dates) of the bundle: the walk-forward fold of the study's geometry whose test block
@@ -118,11 +119,25 @@ def _bundle_data(c: StudyConfig, data) -> tuple[pd.DataFrame, dict]:
     market = validate_market_data(data)
     return market, dict(name="frame", description="market frame passed to train_bundle", survivorship_bias="unknown")
 
-def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int = 0) -> pd.DataFrame:
-    """Predictions of every seed's model on `win`, averaged as the study's walk-forward averages its seeds; one forward
-    pass per date (`by_date`), as the walk-forward predicts, so that both round alike. `std`: the seeds' spread, or
-    with one seed and `mc_samples` > 0 the Monte Carlo dropout spread (as in the study)."""
-    runs = {s: predict(m, win, mc_samples=mc_samples, by_date=by_date) for s, m in models.items()}
+def _platt_apply(frame: pd.DataFrame, slope: float, intercept: float) -> pd.DataFrame:
+    "`p_up` recalibrated with a fitted Platt (slope, intercept), the raw one kept as `p_up_raw` (as the walk-forward does)."
+    f = frame.copy(); f["p_up_raw"] = f["p_up"]
+    x = np.log(np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6) / (1 - np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6)))
+    f["p_up"] = 1 / (1 + np.exp(-(slope * x + intercept)))
+    return f
+
+def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int = 0, calibration: dict | None = None) -> pd.DataFrame:
+    """Predictions of every seed's model on `win`, combined as the study's walk-forward combines them: a seed's
+    time-block members (`models[s]` a dict label -> model) averaged with their spread as `std`, its p_up Platt-calibrated
+    (`calibration[s]` = (slope, intercept)), then the seeds averaged with their spread as `std` (one seed with
+    `mc_samples` > 0: the Monte Carlo dropout spread). One forward pass per date (`by_date`), as the walk-forward
+    predicts, so that both round alike."""
+    def one(m):
+        return predict(m, win, mc_samples=mc_samples, by_date=by_date)
+    runs = {}
+    for s, m in models.items():
+        runs[s] = _mean_of_members([one(x) for x in m.values()]) if isinstance(m, dict) else one(m)
+        if calibration and s in calibration: runs[s] = _platt_apply(runs[s], *calibration[s])
     pred = next(iter(runs.values())).drop(columns="target")
     if len(runs) > 1:
         seed_frame = pd.DataFrame({f"seed_{s}": r["prediction"] for s, r in runs.items()})
@@ -130,6 +145,18 @@ def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int =
         pred["std"] = seed_frame.std(axis=1)  # seed disagreement, as in the study
         pred = pd.concat([pred, seed_frame], axis=1)
     return pred
+
+def _fit_seed(c: StudyConfig, ds, split, tr, va, s: int) -> tuple[dict, pd.DataFrame, dict]:
+    """(weights, validation predictions, training summary) of seed `s` on the bundle's fold, fitted by the validation
+    chapter's own fitter for the study's ensemble (one model, or the time-block members) and p_up calibration, seeded as
+    the walk-forward seeds that fold: weights maps a member label (None for a single model) to a state dict."""
+    cfg = _walk_forward_config(None, dict(horizon=c.horizon, seq_len=c.seq_len, model=model_settings(c),
+                                          train=train_settings(c), warm_start=False, mc_samples=c.mc_samples, seed=s,
+                                          **ensemble_settings(c)))
+    run = _WalkForwardRun(cfg, cfg.train, ds, [split], "", None)
+    _, vpred, state, summ = _FITTERS[c.ensemble](run, split, tr, va, va.subset(np.array([], dtype=np.int64)), None)
+    if c.calibrate_p_up: _, vpred, cal = _calibrate(vpred, vpred, split.fold); summ.update(cal)
+    return (state if c.ensemble == "time_blocks" else {None: state}), vpred, summ
 
 def _fold_windows(ds, dates):
     "The samples of the scaled windows `ds` whose date t lies in `dates`."
@@ -159,21 +186,24 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     base = train_settings(c)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    seeds, weights, metrics, models = [c.seed + k for k in range(c.n_seeds)], {}, {}, {}
-    for s in seeds:  # seeded as run_walk_forward seeds fold `fold` of seed s
-        net = build_fold_model(model_settings(c), ds.n_features, c.seq_len, s + fold)
-        res = fit(net, tr, va if len(va) else None, dataclasses.replace(base, seed=base.seed + s + fold))
-        models[s] = res.model
-        name = f"weights_seed{s}.pt"
-        torch.save({k: v.detach().cpu().clone() for k, v in res.model.state_dict().items()}, out / name)
-        weights[name] = _sha256(out / name)
-        valid_ic = float(daily_ic(predict(res.model, va))["ic"].mean()) if len(va) else None
-        metrics[str(s)] = dict(best_epoch=res.best_epoch, best_score=res.best_score, epochs_run=len(res.history),
-                               stopped_early=res.stopped_early, valid_ic=valid_ic, train_seconds=res.seconds)
-        echo(f"seed {s}: {len(res.history)} epochs, validation IC {valid_ic if valid_ic is not None else float('nan'):+.4f}")
+    split = dataclasses.replace(split, fold=fold)  # seeded as run_walk_forward seeds fold `fold` of each seed
+    seeds, weights, metrics, members, calibration = [c.seed + k for k in range(c.n_seeds)], {}, {}, [], {}
+    for s in seeds:
+        states, vpred, summ = _fit_seed(c, scaled, split, tr, va, s)
+        members = [m for m in states if m is not None]
+        for label, state in states.items():
+            name = f"weights_seed{s}.pt" if label is None else f"weights_seed{s}_{label}.pt"
+            torch.save(state, out / name)
+            weights[name] = _sha256(out / name)
+        if "calib_slope" in summ: calibration[str(s)] = [summ["calib_slope"], summ["calib_intercept"]]
+        valid_ic = float(daily_ic(vpred)["ic"].mean()) if len(va) else None
+        metrics[str(s)] = dict(best_epoch=summ["best_epoch"], best_score=summ["best_score"], epochs_run=summ["epochs_run"],
+                               stopped_early=summ["stopped_early"], valid_ic=valid_ic, train_seconds=summ["train_seconds"])
+        echo(f"seed {s}: {summ['epochs_run']} epochs, validation IC {valid_ic if valid_ic is not None else float('nan'):+.4f}")
     fp = data_fingerprint(market, info.get("name", ""))
     meta = dict(format=BUNDLE_FORMAT, library_version=lstm_quant.__version__, created=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                params=asdict(c), fold=fold, seeds=seeds, weights=weights, head=study_head(c), model=model_settings(c),
+                params=asdict(c), fold=fold, seeds=seeds, members=members, calibration=calibration, weights=weights,
+                head=study_head(c), model=model_settings(c),
                 features=list(ds.feature_names), feature_spec=dict(expression=c.features, norm=c.feature_norm,
                                                                   norm_window=c.norm_window, exog=c.exog,
                                                                   skipped=features.attrs.get("skipped", {})),
@@ -234,10 +264,14 @@ class Bundle:
     meta: dict
     config: StudyConfig
     scaler: FeatureScaler
-    models: dict = field(repr=False)  # seed -> torch model in eval mode
+    models: dict = field(repr=False)  # seed -> torch model in eval mode, or a dict label -> model of its time-block members
 
     @property
     def assets(self) -> list: return list(self.meta["data"]["assets"])
+    @property
+    def calibration(self) -> dict:
+        "seed -> (slope, intercept) of its p_up Platt calibration (empty without calibrate_p_up)."
+        return {int(s): tuple(v) for s, v in self.meta.get("calibration", {}).items()}
     @property
     def last_label_date(self) -> pd.Timestamp:
         "The last date whose label the bundle trained or validated on."
@@ -264,17 +298,17 @@ def load_bundle(path: str | Path) -> Bundle:
     scaler = FeatureScaler(sc["method"], clip=sc["clip"], eps=sc["eps"])
     scaler.center_, scaler.scale_ = np.asarray(sc["center"], np.float64), np.asarray(sc["scale"], np.float64)
     scaler.feature_names_, scaler.fit_dates_ = list(sc["features"]), pd.DatetimeIndex([])
-    models = {}
-    for s in meta["seeds"]:
-        name = f"weights_seed{s}.pt"
+    def load(name: str):
         f = path / name
         if not f.exists(): raise DataError(f"{path}: weights file {name} is missing")
         if _sha256(f) != meta["weights"].get(name):
             raise DataError(f"{f}: SHA-256 differs from the one in {BUNDLE_FILE}: the weights were changed or are corrupt")
-        state = torch.load(f, map_location="cpu", weights_only=True)
-        net = build_fold_model(meta["model"], len(meta["features"]), c.seq_len, s + meta["fold"])
-        net.load_state_dict(state)
-        models[s] = net.eval()
+        net = build_fold_model(meta["model"], len(meta["features"]), c.seq_len, 0)  # the seed only draws initial weights
+        net.load_state_dict(torch.load(f, map_location="cpu", weights_only=True))
+        return net.eval()
+    labels = meta.get("members") or []
+    models = {s: {m: load(f"weights_seed{s}_{m}.pt") for m in labels} if labels else load(f"weights_seed{s}.pt")
+              for s in meta["seeds"]}
     return Bundle(path, meta, c, scaler, models)
 
 # %% ../nbs/07e_signals.ipynb #c016
@@ -323,7 +357,7 @@ def signal(self: Bundle, data: pd.DataFrame, *, asof=None) -> pd.DataFrame:
         raise DataError(f"too little history before {asof.date()} for the features' warm-up plus seq_len={c.seq_len}: "
                         f"no complete input window for {short} ({len(market)} rows of data up to asof)")
     if len(win) == 0: raise DataError(f"no asset trades on {asof.date()}: nothing to predict")
-    pred = _predict_seeds(self.models, self.scaler.transform(win), mc_samples=c.mc_samples)
+    pred = _predict_seeds(self.models, self.scaler.transform(win), mc_samples=c.mc_samples, calibration=self.calibration)
     past = market["close"].pct_change(fill_method=None)
     past.index.name, past.columns.name = "date", "asset"
     pos = size_positions(pred, c.sizing, past, c).reindex(columns=self.assets)

@@ -21,7 +21,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError: return False
     return True
 
-def test_killed_grid_resumes(tmp_path):
+def test_killed_grid_resumes(tmp_path, capsys, monkeypatch):
     (tmp_path / "g.yaml").write_text(GRID)
     hashes = [params_hash(p) for p in load_grid(str(tmp_path / "g.yaml"))["points"]]
     assert len(hashes) == 3
@@ -46,6 +46,7 @@ def test_killed_grid_resumes(tmp_path):
     n_lines = len(_log(grid_dir))
 
     res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    monkeypatch.chdir(tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     assert f"{len(done_before)} already complete" in res.stdout
     second = _log(grid_dir)[n_lines:]
@@ -58,8 +59,9 @@ def test_killed_grid_resumes(tmp_path):
         assert m["complete"] and m["params"]["n_trials"] == 3 and params_hash(m["params"]) == h
     assert not [p for p in grid_dir.rglob(TMP_PREFIX + "*")]
     assert json.loads((grid_dir / "grid.json").read_text())["n_trials"] == 3
-    # a third run has nothing to do
-    res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0 and "3 already complete" in res.stdout
-    rep = subprocess.run(lq_command() + ["report", str(grid_dir)], capture_output=True, text=True, timeout=120)
-    assert rep.returncode == 0 and len([l for l in rep.stdout.splitlines() if any(h in l for h in hashes)]) == 3
+    # a third run has nothing to do (in this process: the same `lq` entry point, without an interpreter's start-up)
+    from lstm_quant.cli import main
+    capsys.readouterr()
+    assert main(cmd[len(lq_command()):]) == 0 and "3 already complete" in capsys.readouterr().out
+    assert main(["report", str(grid_dir)]) == 0
+    assert len([l for l in capsys.readouterr().out.splitlines() if any(h in l for h in hashes)]) == 3

@@ -17,10 +17,9 @@ SIM = dict(dataset="sim", assets="", start="2019-01-01", end="2021-06-30", epoch
            n_folds=1, baselines="", sizing="sign")
 
 
-@pytest.fixture(scope="module")
-def sim_study(tmp_path_factory):
-    "The simulated market of SIM, its walk-forward predictions and a bundle trained where the last fold's test starts."
-    c = _config(SIM)
+def _study_and_bundle(params: dict, out):
+    "The simulated market of `params`, its walk-forward predictions, the last split and a bundle trained where it starts."
+    c = _config(params)
     market, _ = load_study_data(c)
     features, target = study_features(market, c)
     ds = make_windows(features, target, c.seq_len, horizon=c.horizon)
@@ -28,8 +27,13 @@ def sim_study(tmp_path_factory):
     wf, _, _ = walk_forward(market, features, target, splits, c)
     last = splits[-1]
     cut = market.index.get_loc(last.test[0]) + c.horizon - 1
-    path = train_bundle(SIM, data=market.iloc[:cut + 1], out=tmp_path_factory.mktemp("b") / "bundle")
-    return market, wf, last, path
+    return market, wf, last, train_bundle(params, data=market.iloc[:cut + 1], out=out)
+
+
+@pytest.fixture(scope="module")
+def sim_study(tmp_path_factory):
+    "The simulated market of SIM, its walk-forward predictions and a bundle trained where the last fold's test starts."
+    return _study_and_bundle(SIM, tmp_path_factory.mktemp("b") / "bundle")
 
 
 def test_bundle_reproduces_last_fold_on_sim(sim_study):
@@ -44,6 +48,25 @@ def test_bundle_reproduces_last_fold_on_sim(sim_study):
     for T in last.test[:: max(1, len(last.test) // 4)]:  # one date at a time, from data that ends at T: bit-identical
         got = b.signal(market.loc[:T], asof=T)["prediction"]
         np.testing.assert_array_equal(got.to_numpy(), wf.xs(T, level="date")["prediction"].reindex(got.index).to_numpy())
+
+
+@pytest.mark.parametrize("extra,columns", [
+    (dict(ensemble="time_blocks", n_members=2, block_days=10, sizing="uncertainty"), ["prediction", "std", "position"]),
+    (dict(head="direction", loss="directional", target="direction", calibrate_p_up=True, sizing="kelly_binary"),
+     ["prediction", "p_up", "p_up_raw", "position"]),
+])
+def test_time_block_members_and_calibration_reproduce_the_last_fold(tmp_path, extra, columns):
+    "A bundle of time-block members, or with a calibrated p_up: its signal at T is the walk-forward's, bit for bit."
+    market, wf, last, path = _study_and_bundle(dict(SIM, **extra), tmp_path / "bundle")
+    b = load_bundle(path)
+    if "n_members" in extra: assert all(len(m) == 2 for m in b.models.values())  # both members were kept
+    else: assert b.calibration and b.calibration[b.config.seed] != (1.0, 0.0)  # a calibration was fitted
+    for T in last.test[:: max(1, len(last.test) // 3)]:
+        got = b.signal(market.loc[:T], asof=T)
+        want = wf.xs(T, level="date").reindex(got.index)
+        for col in [c for c in columns if c != "position"]:
+            np.testing.assert_array_equal(got[col].to_numpy(), want[col].to_numpy(), err_msg=f"{col} at {T.date()}")
+    if "p_up_raw" in columns: assert not np.array_equal(got["p_up"], got["p_up_raw"])  # the calibration is applied
 
 
 def test_signal_ignores_the_future_control_changes(sim_study):

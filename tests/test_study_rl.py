@@ -35,6 +35,9 @@ def test_its_positions_come_from_the_agents(rl_run):
     market, _ = study.load_study_data(c)
     features, target = study.study_features(market, c)
     splits = study.study_splits(make_windows(features, target, c.seq_len, horizon=c.horizon), c)
+    for s in splits:  # each fold's agent is trained before its test window opens, with the label gap between them
+        assert s.train[-1] < s.valid[0] <= s.valid[-1] < s.test[0], s.fold
+        assert len(s.train) and len(s.test) and s.train.intersection(s.test).empty
     expected = study.rl_study_book(market, features, splits, c)
     got = rl_run.positions["model"].unstack("asset")
     common = expected.index.intersection(got.index)
