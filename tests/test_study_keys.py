@@ -43,7 +43,8 @@ ARMS = {
                                  rebalance_days=10, dropout=0.2, mc_samples=4, weight_decay=0.01, feature_noise=0.05,
                                  temporal_dropout=0.1, l1_input=1e-4, grad_clip=0.5),
     "lstm2_flf_rnn_dropout_l2": dict(model="lstm", n_layers=2, rnn_dropout=0.3, l2_recurrent=0.01, loss="flf", sizing="sign"),
-    "fusion_mse_sign": dict(model="fusion", n_heads=2, loss="mse", sizing="sign"),  # gated cross-attention (no news: last half of the features)
+    "fusion_mse_sign": dict(model="fusion", n_heads=2, loss="mse", sizing="sign"),
+    "cnn_lstm_realised_vol": dict(model="cnn_lstm_attn", conv_channels=8, loss="mse", sizing="sign", target="realised_vol"),  # gated cross-attention (no news: last half of the features)
     # the ensemble / transfer keys of the walk-forward (the plain arm to compare with: lstm_mse_sign)
     "lstm_time_blocks_thin": dict(model="lstm", loss="mse", sizing="uncertainty", ensemble="time_blocks", n_members=2,
                                   block_days=10, min_test_samples=10**6),
