@@ -66,7 +66,7 @@ def main(argv=None) -> int:
         s = m["strategies"]["model"]
         both = pd.concat([ics[name], ics[CONTROL]], axis=1, join="inner").dropna()
         diff = hac_mean_test(both.iloc[:, 0] - both.iloc[:, 1]) if name != CONTROL else {}
-        rows.append(dict(arm=name, exog=ARMS[name] or "-", n_features=m.get("features", {}).get("n_features"),
+        rows.append(dict(arm=name, exog=ARMS[name] or "-",
                          ic=s.get("ic"), ic_p_hac=s.get("ic_p_hac"), sharpe_net=s.get("sharpe_net"),
                          max_drawdown=s.get("max_drawdown"), dsr=float(deflated_sharpe_ratio(nets[name], len(ARMS), var)),
                          ic_diff=diff.get("mean"), ic_diff_low=diff["mean"] - 1.96 * diff["se_hac"] if diff else None,
