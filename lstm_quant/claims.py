@@ -22,8 +22,8 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'LEAKS', 'BOOK_DIR', 'SUR
            'IC_MIN', 'SHARPE_MIN', 'LGBM', 'RF', 'RV', 'CLAIMS', 'arm_daily', 'paired_test', 'claim_verdict',
            'benjamini_hochberg', 'synthetic_pair', 'synthetic_sizing_pair', 'Claim', 'data_fingerprint', 'leak_context',
            'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult', 'chapter_result', 'claim_arms', 'run_claim',
-           'get_claims', 'AuditResult', 'claim_figure', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit',
-           'audit_markdown', 'add_audit_parser', 'cmd_audit']
+           'get_claims', 'level_vs_return_r2', 'AuditResult', 'claim_figure', 'audit_summary', 'trials_summary',
+           'run_audit', 'write_audit', 'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -488,7 +488,7 @@ def _claims() -> list[Claim]:
       claimed_effect=-0.10, research=7, note="sin/cos of day-of-week, -month and -year (6 columns) against their one-hot encoding (48 columns)"),
     C("additive_attention_ic", f"{SURVEY}: 'AMV-LSTM reaches R2 > 0.94 with MSE < 0.05 on the S&P 500 and DJIA'",
       "R2 > 0.94 (price levels)", {}, {"model": "attn_lstm"}, "ic", claimed_effect=IC_MIN, research=8,
-      note="R2 on price levels says nothing (copying yesterday's price scores ~0.99); tested: additive attention vs LSTM on the IC of returns"),
+      note="R2 on price levels rewards copying yesterday's price (`level_vs_return_r2` measures it on sp500_20 in this chapter); tested: additive attention vs LSTM on the IC of returns"),
     C("bilstm_vs_trees_accuracy", f"{SURVEY}: 'An Enhanced BiLSTM reaches 60.70 % average accuracy against 51.49 % for a random forest'",
       "60.70 % vs 51.49 %", {**RF, "strategy": "random_forest"}, {**RF, "model": "bilstm"}, "accuracy",
       claimed_effect=0.0921, research=10, note="the baselines chapter's random forest (scikit-learn, seeded) on the same lagged windows"),
@@ -637,6 +637,23 @@ def get_claims(ids=None) -> list[Claim]:
     return [CLAIMS[n] for n in names]
 
 # %% ../nbs/07g_claims.ipynb #c042
+def level_vs_return_r2(close: pd.DataFrame) -> pd.DataFrame:
+    """Per asset (rows), the R2 (1 - SSE / SST, dimensionless) of three forecasts that know nothing: tomorrow's close =
+    today's close on price levels (`levels_persistence`), tomorrow's log return = today's (`returns_persistence`), and
+    a zero log return (`returns_zero`). `close`: dates x assets; dates where a value is missing are left out per asset."""
+    def r2(y, f):
+        ok = np.isfinite(y) & np.isfinite(f)
+        y, f = y[ok], f[ok]
+        return float(1 - np.sum((y - f) ** 2) / np.sum((y - y.mean()) ** 2)) if len(y) > 2 else np.nan
+    rows = {}
+    for a in close.columns:
+        p = close[a].to_numpy(np.float64)
+        r = np.log(p[1:] / p[:-1])
+        rows[a] = dict(levels_persistence=r2(p[1:], p[:-1]), returns_persistence=r2(r[1:], r[:-1]),
+                       returns_zero=r2(r, np.zeros_like(r)))
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("asset")
+
+# %% ../nbs/07g_claims.ipynb #c045
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -711,7 +728,7 @@ def trials_summary(nets: dict) -> dict:
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c045
+# %% ../nbs/07g_claims.ipynb #c048
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -785,7 +802,7 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07g_claims.ipynb #c047
+# %% ../nbs/07g_claims.ipynb #c050
 def add_audit_parser(sub) -> None:
     "The `lq audit` subcommand."
     audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")
