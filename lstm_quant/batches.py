@@ -149,8 +149,9 @@ class _Feeder:
             for units in np.split(order, np.flatnonzero(np.diff(date_idx[order])) + 1):
                 if len(units): yield self.batch(units)
             return
-        step = max(1, batch_size // max(1, len(self.ds.assets))) if self.layout == "date" or self.panel else batch_size
-        if by_date: step = 1
+        if by_date: step = 1  # one date per batch ('date' layout or panel: the units are dates)
+        elif self.layout == "date" or self.panel: step = max(1, batch_size // max(1, len(self.ds.assets)))
+        else: step = batch_size
         for i in range(0, self.n_units, step): yield self.batch(np.arange(i, min(i + step, self.n_units)))
 
 # %% ../nbs/04_batches.ipynb #c017

@@ -183,7 +183,6 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     scaled = scaler.transform(ds)
     tr, va = _fold_windows(scaled, split.train), _fold_windows(scaled, split.valid)
     if len(tr) == 0: raise DataError("no training sample in the bundle's training window (feature warm-up too long?)")
-    base = train_settings(c)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     split = dataclasses.replace(split, fold=fold)  # seeded as run_walk_forward seeds fold `fold` of each seed
