@@ -20,11 +20,11 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['BENCHMARKS', 'BASELINES', 'config_hash', 'ENSEMBLES', 'BLEND_METHODS', 'signal_returns', 'equal_weight_returns',
            'buy_and_hold_returns', 'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'build_fold_model',
-           'run_walk_forward', 'ModelComparison', 'compare_models', 'Split', 'walk_forward_splits', 'splits_table',
-           'check_splits', 'plot_splits', 'daily_ic', 'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year',
-           'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio',
-           'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set',
-           'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
+           'run_walk_forward', 'concat_walk_forward', 'ModelComparison', 'compare_models', 'Split',
+           'walk_forward_splits', 'splits_table', 'check_splits', 'plot_splits', 'daily_ic', 'newey_west_lags',
+           'hac_mean_test', 'ic_summary', 'ic_by_year', 'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments',
+           'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test',
+           'MCSResult', 'model_confidence_set', 'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
 
 # %% ../nbs/05d_validation.ipynb #c004
 import numpy as np
@@ -201,6 +201,7 @@ class WalkForwardResult:
     # (date, asset) rows of every fold's VALIDATION window, predicted by that fold's final model(s): the columns of
     # `predictions` (+ `fold`); consecutive folds' windows can overlap, so the index is not unique across folds
     valid_predictions: pd.DataFrame | None = None
+    state: dict | None = None  # the last run fold's trained weights: what the fold after it warm-starts from
 
     def all_predictions(self) -> dict[str, pd.DataFrame]:
         "'model' and every baseline: name -> predictions."
@@ -308,6 +309,8 @@ class WalkForwardConfig:
     freeze_encoder: bool = False  # transfer: fine-tune the output head only
     calibrate_p_up: bool = False  # Platt-calibrate `p_up` on the fold's validation window (raw kept as `p_up_raw`)
     min_test_samples: int = 0  # a fold with fewer test samples is flagged `thin` in `folds` (0: never)
+    folds: tuple | None = None  # run only these consecutive folds (Split.fold numbers; None: all), e.g. one scheduler unit
+    warm_state: dict | None = None  # weights the first of `folds` warm-starts from: `.state` of the run of the fold before
 
     def __post_init__(self):
         self.baselines = (self.baselines,) if isinstance(self.baselines, str) else tuple(self.baselines)
@@ -322,6 +325,10 @@ class WalkForwardConfig:
         if not (isinstance(self.model, (str, dict)) or callable(self.model)):
             raise ConfigError(f"model must be a build_model name, a dict(name=..., **settings) or a callable, got {type(self.model).__name__}")
         _check_ensemble(self)
+        if self.folds is not None:
+            self.folds = (self.folds,) if isinstance(self.folds, int) else tuple(self.folds)
+            if not self.folds: raise ConfigError("folds= names no fold: give fold numbers, or None for all folds")
+            for f in self.folds: check_int("fold number in folds", f, lo=0)
 
 # %% ../nbs/05d_validation.ipynb #c023
 def _walk_forward_config(config: WalkForwardConfig | None, overrides: dict) -> WalkForwardConfig:
@@ -606,15 +613,39 @@ def _fold_row(s: Split, tr, va, te, summ: dict, pred: pd.DataFrame, from_cache: 
             "n_test_dates": int(len(np.unique(te.date_idx))), "thin": len(te) < min_test_samples, **summ,
             "test_ic": float(daily_ic(pred)["ic"].mean()), "from_cache": from_cache, "seconds": seconds}
 
+def _selected_splits(run: _WalkForwardRun, cfg: WalkForwardConfig) -> list[Split]:
+    """The splits `cfg.folds` names (all when None), in fold order. A warm-started run of folds that starts after the
+    first fold needs the weights of the fold before it (`warm_state`): without them its first fold would train cold and
+    be cached as if warm."""
+    numbers = [s.fold for s in run.splits]
+    if cfg.folds is None:
+        if cfg.warm_state is not None: raise ConfigError("warm_state= is for a run of folds= that starts after the first fold")
+        return run.splits
+    for f in cfg.folds:
+        if f not in numbers: raise ConfigError(f"folds={list(cfg.folds)}: this run has no fold {f}; its folds are {numbers}")
+    pos = sorted(numbers.index(f) for f in set(cfg.folds))
+    if pos != list(range(pos[0], pos[-1] + 1)):
+        raise ConfigError(f"folds={list(cfg.folds)} must be consecutive folds: each fold warm-starts from the one before it")
+    first = run.splits[pos[0]].fold
+    if cfg.warm_start and pos[0] > 0 and cfg.warm_state is None:
+        raise ConfigError(f"folds={list(cfg.folds)}: fold {first} warm-starts from fold {numbers[pos[0] - 1]}'s weights: pass "
+                          f"warm_state=<the run of fold {numbers[pos[0] - 1]}>.state, or warm_start=False")
+    if cfg.warm_state is not None and (pos[0] == 0 or not cfg.warm_start):
+        raise ConfigError(f"warm_state= was given but fold {first} does not warm-start "
+                          f"({'it is the first fold' if pos[0] == 0 else 'warm_start=False'})")
+    return [run.splits[i] for i in pos]
+
 def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None, **overrides) -> WalkForwardResult:
     """Walk-forward out-of-sample predictions: per split, fit the scaler on train dates, fit the model on train with
     early stopping on valid (warm-started from the previous fold), predict test; baselines on the same splits;
-    resumable with `cache_dir`. Settings: a `WalkForwardConfig` and/or its fields as keywords. Returns a WalkForwardResult."""
+    resumable with `cache_dir`. Settings: a `WalkForwardConfig` and/or its fields as keywords. Returns a WalkForwardResult.
+    `folds=` runs some consecutive folds only (warm-started from `warm_state`, the previous run's `.state`); their
+    results joined by `concat_walk_forward` equal one run of all folds, bit for bit: a scheduler's units."""
     t_start = time.perf_counter()
     cfg = _walk_forward_config(config, overrides)
     run = _prepare(data, cfg)
-    preds, vpreds, base_preds, rows, state = [], [], {b: [] for b in cfg.baselines}, [], None
-    for s in run.splits:
+    preds, vpreds, base_preds, rows, state = [], [], {b: [] for b in cfg.baselines}, [], cfg.warm_state
+    for s in _selected_splits(run, cfg):
         t0 = time.perf_counter()
         tr, va, te = _fold_samples(run, s)
         pred, vpred, state, summ, from_cache = _fit_fold(run, s, tr, va, te, state)
@@ -630,9 +661,24 @@ def run_walk_forward(data: pd.DataFrame, config: WalkForwardConfig | None = None
                                          seconds=time.perf_counter() - t_start, train=run.train.to_dict(),
                                          model=_describe(cfg.model)),
                              key=run.key, cache_path=run.cache.dir if run.cache else None, splits=run.splits,
-                             valid_predictions=pd.concat(vpreds))
+                             valid_predictions=pd.concat(vpreds), state=state)
 
-# %% ../nbs/05d_validation.ipynb #c059
+def concat_walk_forward(parts: list[WalkForwardResult]) -> WalkForwardResult:
+    """One WalkForwardResult from runs of consecutive `folds` of the same settings, given in fold order: the result one
+    run of all those folds gives (its `config['seconds']` the parts' sum)."""
+    parts = list(parts)
+    if not parts: raise ConfigError("concat_walk_forward needs at least one WalkForwardResult")
+    if len({p.key for p in parts}) > 1:
+        raise ConfigError(f"concat_walk_forward: the parts ran different settings (keys {sorted({p.key for p in parts})})")
+    folds = pd.concat([p.folds for p in parts])
+    if not (folds.index.is_unique and folds.index.is_monotonic_increasing):
+        raise ConfigError(f"concat_walk_forward: the parts' folds {folds.index.tolist()} must each appear once, in order")
+    return replace(parts[-1], predictions=pd.concat([p.predictions for p in parts]).sort_index(), folds=folds,
+                   baselines={b: pd.concat([p.baselines[b] for p in parts]).sort_index() for b in parts[0].baselines},
+                   config={**parts[0].config, "seconds": sum(p.config.get("seconds", 0.0) for p in parts)},
+                   valid_predictions=pd.concat([p.valid_predictions for p in parts]))
+
+# %% ../nbs/05d_validation.ipynb #c061
 @dataclass
 class ModelComparison:
     "Output of `compare_models`: per-model table, the SPA result against the benchmark, the Model Confidence Set."
@@ -668,7 +714,7 @@ def _comparison_row(name: str, p: pd.DataFrame, *, metric: str, horizon: int, re
     row.update(sharpe=m["sr"], sharpe_annual=m["sr"] * math.sqrt(periods_per_year))
     return row, loss, r
 
-# %% ../nbs/05d_validation.ipynb #c060
+# %% ../nbs/05d_validation.ipynb #c062
 def compare_models(predictions, *, benchmark: str | None = None, metric: str = "ic", size: float = 0.1,
                    reps: int = 1000, seed: int = 0, horizon: int | None = None, trial_log: TrialLog | None = None,
                    periods_per_year: int = PERIODS_PER_YEAR) -> ModelComparison:
