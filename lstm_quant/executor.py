@@ -15,13 +15,13 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['ENGINES', 'THREAD_VARS', 'RAY_INSTALL', 'Unit', 'default_workers', 'set_threads', 'run_unit', 'Executor',
-           'WorkerLost', 'LocalExecutor', 'ray_available', 'RayExecutor', 'get_executor']
+__all__ = ['ENGINES', 'THREAD_VARS', 'RAY_INSTALL', 'Unit', 'check_after', 'with_inputs', 'default_workers', 'set_threads',
+           'run_unit', 'Executor', 'WorkerLost', 'LocalExecutor', 'ray_available', 'RayExecutor', 'get_executor']
 
 # %% ../nbs/07b0_executor.ipynb #c003
 import numpy as np
@@ -37,12 +37,26 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # 
 @dataclass
 class Unit:
     """One unit of work: `fn(*args, **kwargs)`, where `fn` is a picklable top-level callable and the arguments pickle;
-    `name` labels it in errors and logs; `log` is the file its printed output and its start/done/failed lines go to."""
+    `name` labels it in errors and logs; `log` is the file its printed output and its start/done/failed lines go to;
+    `after`: positions of EARLIER units of the same run that must finish first, their results appended to `args` in
+    that order (a chain of folds, each warm-started from the one before)."""
     fn: Callable
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     name: str = ""
     log: str | None = None
+    after: tuple = ()
+
+def check_after(units: list[Unit]) -> None:
+    "Refuse a unit whose `after` names a unit that is not an earlier one of the run (so unit order is a valid order)."
+    for i, u in enumerate(units):
+        for j in u.after:
+            if not isinstance(j, (int, np.integer)) or not 0 <= j < i:
+                raise ConfigError(f"unit {u.name or i!r}: after={tuple(u.after)} must name earlier units (positions 0..{i - 1})")
+
+def with_inputs(unit: Unit, results: list) -> Unit:
+    "`unit` with the results of its `after` units appended to its arguments (and no dependencies left)."
+    return replace(unit, args=tuple(unit.args) + tuple(results[j] for j in unit.after), after=())
 
 def default_workers() -> int:
     "The number of CPU cores this process may use (its affinity mask), at least 1."
@@ -95,6 +109,12 @@ def _demo_unit(seed: int, n: int = 20_000, fail: bool = False, sleep: float = 0.
     return dict(seed=seed, value=float(np.random.default_rng(seed).standard_normal(n).sum()), pid=os.getpid(),
                 threads=os.environ.get("OMP_NUM_THREADS"))
 
+def _demo_chain(step: int, *before: dict, sleep: float = 0.05) -> dict:
+    """Example unit of a chain: `step` plus the totals of the units it comes after (their results, its last arguments),
+    with the wall-clock times (s since the epoch) it started and finished."""
+    t0 = time.time(); time.sleep(sleep)
+    return dict(total=step + sum(b["total"] for b in before), started=t0, finished=time.time(), pid=os.getpid())
+
 # %% ../nbs/07b0_executor.ipynb #c013
 def _set_parent_death_signal():
     "Linux: have the kernel SIGKILL this process when its parent dies (no orphans after a killed driver)."
@@ -122,15 +142,18 @@ class Executor:
 
     def run(self, units: list[Unit], *, desc: str = "units") -> list: raise NotImplementedError
 
-    def map(self, fn: Callable, items, *, names=None, logs=None, desc: str = "units", **kwargs) -> list:
+    def map(self, fn: Callable, items, *, names=None, logs=None, after=None, desc: str = "units", **kwargs) -> list:
         """`[fn(*item, **kwargs) for item in items]` through the engine (an item that is not a tuple is one argument);
-        `names` and `logs` (one per item) label the units and name their log files. Results in item order."""
+        `names` and `logs` (one per item) label the units and name their log files; `after` (one tuple per item) the
+        earlier items each waits for, whose results it gets as its last arguments. Results in item order."""
         items = [it if isinstance(it, tuple) else (it,) for it in items]
         names = list(names) if names is not None else [f"{getattr(fn, '__name__', 'unit')}[{i}]" for i in range(len(items))]
         logs = list(logs) if logs is not None else [None] * len(items)
-        if len(names) != len(items) or len(logs) != len(items):
-            raise ConfigError(f"map: {len(items)} items but {len(names)} names and {len(logs)} logs")
-        units = [Unit(fn, a, dict(kwargs), name=str(n), log=None if l is None else str(l)) for a, n, l in zip(items, names, logs)]
+        after = [tuple(a) for a in after] if after is not None else [()] * len(items)
+        if not len(names) == len(logs) == len(after) == len(items):
+            raise ConfigError(f"map: {len(items)} items but {len(names)} names, {len(logs)} logs and {len(after)} after")
+        units = [Unit(fn, a, dict(kwargs), name=str(n), log=None if l is None else str(l), after=d)
+                 for a, n, l, d in zip(items, names, logs, after)]
         return self.run(units, desc=desc)
 
     def close(self): pass
@@ -160,22 +183,32 @@ class LocalExecutor(Executor):
         return self._pool
 
     def run(self, units: list[Unit], *, desc: str = "units") -> list:
-        "Run `units`; their results in unit order. The first failure cancels what has not started and is raised."
-        units = list(units)
-        results = [None] * len(units)
+        """Run `units`; their results in unit order. A unit starts once the units it comes `after` have finished; of
+        the units ready, the earliest in unit order first. The first failure cancels what has not started and is raised."""
+        units = list(units); check_after(units)
+        results, done = [None] * len(units), set()
         with _bar(len(units), desc, self.progress) as bar:
             if self.inline:
                 for i, u in enumerate(units):
-                    results[i] = run_unit(u, None, quiet=False); bar.update()
+                    results[i] = run_unit(with_inputs(u, results), None, quiet=False); bar.update()
                 return results
             todo = list(range(len(units)))
             for attempt in range(self.retries + 1):
                 if not todo: break
-                pool = self._get_pool(min(self.workers, len(todo)))
-                futures = {pool.submit(run_unit, units[i], self.threads): i for i in todo}
+                pool, futures = self._get_pool(min(self.workers, len(todo))), {}
+                def submit_ready():
+                    running = set(futures.values())
+                    for i in todo:
+                        if i not in running and all(j in done for j in units[i].after):
+                            futures[pool.submit(run_unit, with_inputs(units[i], results), self.threads)] = i
                 try:
-                    for fut in cf.as_completed(futures):
-                        results[futures[fut]] = fut.result(); bar.update(); todo.remove(futures[fut])
+                    submit_ready()
+                    while futures:
+                        finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                        for fut in finished:
+                            i = futures.pop(fut)
+                            results[i] = fut.result(); done.add(i); todo.remove(i); bar.update()
+                        submit_ready()
                 except cf.process.BrokenProcessPool:  # a worker died: every unit not returned is lost with the pool
                     self._pool.shutdown(wait=False, cancel_futures=True); self._pool = None
                 except BaseException:
@@ -192,7 +225,7 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True); self._pool = None
 
-# %% ../nbs/07b0_executor.ipynb #c022
+# %% ../nbs/07b0_executor.ipynb #c024
 RAY_INSTALL = "pip install lstm_quant[ray]"
 
 def ray_available() -> bool:
@@ -206,6 +239,10 @@ def _import_ray():
         raise ConfigError(f"engine 'ray' needs Ray, which is not installed: {RAY_INSTALL} (or pip install 'ray>=2.9'); "
                           "engine 'local' needs nothing") from None
     return ray
+
+def _run_unit_with(unit: Unit, threads: int, *inputs):
+    "A Ray task: `run_unit` of `unit` with `inputs` (the results of its `after` tasks, resolved by Ray) appended to its args."
+    return run_unit(replace(unit, args=tuple(unit.args) + inputs), threads)
 
 class RayExecutor(Executor):
     """Units as Ray tasks (`num_cpus=1`, `num_gpus=gpus_per_unit`), retried `retries` times if their worker dies; on a
@@ -227,9 +264,11 @@ class RayExecutor(Executor):
 
     def run(self, units: list[Unit], *, desc: str = "units") -> list:
         "Run `units` as Ray tasks; their results in unit order. The first failure cancels the rest and is raised."
-        ray, units = self.ray, list(units)
-        task = ray.remote(**self.task_options())(run_unit)
-        refs = [task.remote(u, self.threads) for u in units]
+        ray, units = self.ray, list(units); check_after(units)
+        task = ray.remote(**self.task_options())(_run_unit_with)
+        refs = []
+        for u in units:  # Ray starts a task once the tasks whose results it takes (its `after` refs) have finished
+            refs.append(task.remote(replace(u, after=()), self.threads, *[refs[j] for j in u.after]))
         where = {r: i for i, r in enumerate(refs)}
         results, pending = [None] * len(units), list(refs)
         with _bar(len(units), desc, self.progress) as bar:
@@ -253,7 +292,7 @@ class RayExecutor(Executor):
 
     def __repr__(self): return f"RayExecutor(workers={self.workers}, address={self.address!r}, gpus_per_unit={self.gpus_per_unit})"
 
-# %% ../nbs/07b0_executor.ipynb #c024
+# %% ../nbs/07b0_executor.ipynb #c026
 def get_executor(engine: str = "local", *, workers: int | None = None, address: str | None = None, threads: int = 1,
                  gpus_per_unit: float = 0.0, progress: bool = True) -> Executor:
     """An executor: `local` (worker processes on this machine; `workers` default = cores, one in-process) or `ray`
