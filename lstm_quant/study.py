@@ -43,7 +43,7 @@ from .windows import forward_realised_vol, ohlc_targets
 from .models import MODELS
 from .training import BASELINES as TRAINING_BASELINES, TrainConfig, torch_threads
 from .validation import (deflated_sharpe_ratio, expected_max_sharpe, ic_by_year, ic_summary,
-                                   model_confidence_set, run_walk_forward, spa_test, walk_forward_splits)
+                                   model_confidence_set, run_walk_forward, concat_walk_forward, spa_test, walk_forward_splits)
 from .risk import SIZING_METHODS, backtest, performance_summary, positions_from_signal, quantile_columns
 from .regimes import RegimeFilter
 from .portfolio import rebalance_portfolio
@@ -203,8 +203,10 @@ def train_settings(config: StudyConfig) -> TrainConfig:
 
 # %% ../nbs/07d_study.ipynb #c017
 def _walk_forward_seed(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
-                       config: StudyConfig, k: int, cache_dir: str | Path | None = None, echo=None):
-    "The walk-forward of seed `config.seed + k` (with the baselines for k = 0): one unit of `walk_forward`'s executor."
+                       config: StudyConfig, k: int, cache_dir: str | Path | None = None, echo=None, *,
+                       folds: tuple | None = None, warm_state: dict | None = None):
+    """The walk-forward of seed `config.seed + k` (with the baselines for k = 0), of its `folds` only when given
+    (warm-started from `warm_state`)."""
     c, s = config, config.seed + k
     def progress(fold, row, s=s):
         if echo: echo(f"seed {s} fold {fold}: test {row['test_start'].date()}..{row['test_end'].date()}, "
@@ -215,7 +217,15 @@ def _walk_forward_seed(market: pd.DataFrame, features: pd.DataFrame, target: pd.
                                 seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
                                 warm_start=c.warm_start, warm_start_epochs=c.warm_start_epochs or None,
                                 baselines=tuple(c.baseline_list) if k == 0 else (), cache_dir=cache_dir,
-                                mc_samples=c.mc_samples, seed=s, on_fold_end=progress, **ensemble_settings(c))
+                                mc_samples=c.mc_samples, seed=s, on_fold_end=progress, folds=folds, warm_state=warm_state,
+                                **ensemble_settings(c))
+
+def _walk_forward_fold(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
+                       config: StudyConfig, k: int, fold: int, cache_dir: str | Path | None = None, *before, echo=None):
+    """Fold `fold` of seed `config.seed + k`, warm-started from the last weights of `before` (the result of the seed's
+    fold before it, which the executor hands over): one unit of `walk_forward`'s executor."""
+    warm = before[0].state if before and config.warm_start else None
+    return _walk_forward_seed(market, features, target, splits, config, k, cache_dir, echo, folds=(fold,), warm_state=warm)
 
 def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFrame, splits: list,
                  config: StudyConfig, *, cache_dir: str | Path | None = None, echo=None, executor=None,
@@ -223,17 +233,25 @@ def walk_forward(market: pd.DataFrame, features: pd.DataFrame, target: pd.DataFr
     """Out-of-sample predictions by `run_walk_forward` (validation chapter), once per seed; baselines on the same
     splits, samples and scalers. Returns (predictions, baselines, folds): predictions (date, asset) -> `prediction`
     (mean over seeds), `target`, `fold`, and `std` plus `seed_<k>` when `n_seeds` > 1; baselines name -> frame.
-    With an `executor` (`get_executor`) the seeds run as its units, each seed's fold lines in `log_dir/seed_<k>.log`;
-    without one, one after another here. Each seed seeds itself, so the numbers are the same either way."""
+    With an `executor` (`get_executor`), every (seed, fold) is one of its units, each seed's fold lines in
+    `log_dir/seed_<k>.log`; without one, the seeds run one after another here. Each fold seeds itself and starts from
+    the weights of the fold before, so the numbers are the same either way, bit for bit."""
     c = config
     seeds = [c.seed + k for k in range(c.n_seeds)]
     if executor is None or len(seeds) == 1:
         runs = [_walk_forward_seed(market, features, target, splits, c, k, cache_dir, echo) for k in range(len(seeds))]
     else:
-        runs = executor.map(_walk_forward_seed, [(market, features, target, splits, c, k, cache_dir) for k in range(len(seeds))],
-                            echo=echo if getattr(executor, "inline", False) else (print if echo else None),
-                            names=[f"seed {s}" for s in seeds], desc="seeds",
-                            logs=[Path(log_dir) / f"seed_{s}.log" for s in seeds] if log_dir is not None else None)
+        # fold-major: every seed's fold j comes before any fold j + 1, so while a seed's next fold waits for its weights
+        # the workers train the other seeds. A seed's folds form a chain (unit i waits for unit i - n): the warm start
+        # needs the weights of the fold before, and one writer at a time keeps that seed's fold cache whole.
+        n, numbers = len(seeds), [s.fold for s in splits]
+        units = [(f, k) for f in numbers for k in range(n)]
+        parts = executor.map(_walk_forward_fold, [(market, features, target, splits, c, k, f, cache_dir) for f, k in units],
+                             after=[(i - n,) if i >= n else () for i in range(len(units))],
+                             echo=echo if getattr(executor, "inline", False) else (print if echo else None),
+                             names=[f"seed {seeds[k]} fold {f}" for f, k in units], desc="seeds x folds",
+                             logs=[Path(log_dir) / f"seed_{seeds[k]}.log" for f, k in units] if log_dir is not None else None)
+        runs = [concat_walk_forward(parts[k::n]) for k in range(n)]
     pred = runs[0].predictions.copy()
     if len(runs) > 1:
         cols = {f"seed_{s}": r.predictions["prediction"].reindex(pred.index) for s, r in zip(seeds, runs)}
