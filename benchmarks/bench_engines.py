@@ -1,7 +1,8 @@
 """Benchmark of the executor's engines (issue 16), side by side on the same work:
 
-  (A) the seeds of one study (`--preset`, default quick: 3 seeds): one after another in this process, through the
-      `local` engine with 2 workers, and through `ray` with 2 CPUs (a local Ray started for the run);
+  (A) the seeds of one study (`--preset`, default quick: 3 seeds x 5 folds): one after another in this process, through
+      the `local` engine with 2 workers, and through `ray` with 2 CPUs (a local Ray started for the run); with an
+      engine every (seed, fold) is a unit, each fold waiting for the seed's fold before (its warm start);
   (B) a 4-point grid (`run_grid`, the preset's points with seeds 0..3 as the axis and `--grid-seeds` seeds each): one
       worker (in this process), `local` with 2 workers, `ray` with 2 CPUs;
   (C) Ray's start-up and shut-down: `ray.init(num_cpus=2)` to the first finished no-op task, and `ray.shutdown()`.
@@ -9,8 +10,9 @@
 Wall-clock seconds (the engines exist to cut wall time), with the machine's load average before and after each
 variant: on a shared machine the figures move with the other users' load, so read them next to it. Every variant
 checks that its numbers equal the sequential ones (bit-identical predictions), so a speed-up never hides a change.
-The per-unit cost (sequential seconds / units) is printed too: on a machine with C idle cores and U units, expect
-about ceil(U / C) rounds of it plus the start-up (a worker imports the library once, a Ray cluster starts once).
+The per-unit cost (sequential seconds / units) is printed too. On a machine with C idle cores: U independent units
+(a grid's points) take about ceil(U / C) rounds of it; S seeds of F folds take about F x max(1, S / C) rounds (a seed's
+folds are a chain), plus the start-up (a worker imports the library once, a Ray cluster starts once).
 
     python benchmarks/bench_engines.py                       # A, C and B on the quick preset (rows printed as they finish)
     python benchmarks/bench_engines.py --preset smoke -p dataset=sim --grid-seeds 1   # seconds, for a try
@@ -46,7 +48,8 @@ def bench_seeds(params: dict, engines: list) -> list[dict]:
         res, sec, ld = timed(lambda: run_study(params, echo=None, **kw))
         if ref is None: ref = res.predictions
         else: pd.testing.assert_frame_equal(ref, res.predictions, check_exact=True)
-        rows.append(dict(part="A seeds", variant=name, units=params["n_seeds"], seconds=sec, load=ld)); print(rows[-1], flush=True)
+        units = params["n_seeds"] * len(res.splits)  # (seed, fold) units
+        rows.append(dict(part="A seeds", variant=name, units=units, seconds=sec, load=ld)); print(rows[-1], flush=True)
     return rows
 
 
