@@ -81,6 +81,17 @@ def bench_ray_startup() -> list[dict]:
             dict(part="C ray", variant="shutdown", units=0, seconds=t2 - t1, load=load())]
 
 
+def markdown(table: pd.DataFrame, preset: str) -> str:
+    "The table as Markdown: wall seconds, speed-up over the sequential run, the load average around each variant."
+    lines = [f"| work (`{preset}` preset) | engine | units | wall s | speed-up | load average (before -> after) |",
+             "|---|---|---|---|---|---|"]
+    names = {"A seeds": "a study's seeds x folds", "B grid": "a 4-point grid", "C ray": "Ray itself"}
+    for _, r in table.iterrows():
+        sp = "" if pd.isna(r.get("speed-up")) else f"{r['speed-up']:.2f}x"
+        lines.append(f"| {names.get(r['part'], r['part'])} | {r['variant']} | {r['units']} | {r['seconds']:.1f} | {sp} | {r['load']} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default="quick")
@@ -88,7 +99,9 @@ def main(argv=None):
     ap.add_argument("--grid-seeds", type=int, default=1, help="n_seeds of each grid point (default 1)")
     ap.add_argument("--grid-folds", type=int, default=None, help="n_folds of each grid point (default: the preset's)")
     ap.add_argument("--parts", default="ABC", help="which parts to run (default ABC)")
-    ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    ap.add_argument("--json", default=None, help="also write the rows to this JSON file (rows of the parts not run are "
+                    "kept from the file's previous run)")
+    ap.add_argument("--md", default=None, help="also write the table as Markdown to this file (the README includes it)")
     args = ap.parse_args(argv)
     params = resolve_params(args.preset, args.param)
     engines = [("sequential", dict(workers=1)), ("local, 2 workers", dict(workers=2, engine="local"))]
@@ -104,6 +117,8 @@ def main(argv=None):
         if args.grid_folds: base["n_folds"] = args.grid_folds
         grid = dict(name="bench", preset=args.preset, params={k: v for k, v in base.items()}, grid=dict(seed=[0, 1, 2, 3]))
         rows += bench_grid(grid, engines)
+    if args.json and Path(args.json).exists():  # keep the other parts' rows of the last run, with their own load
+        rows = [r for r in json.loads(Path(args.json).read_text()) if r["part"][0] not in args.parts] + rows
     table = pd.DataFrame(rows)
     for part, g in table.groupby("part"):
         seq = g.loc[g["variant"] == "sequential", "seconds"]
@@ -112,6 +127,7 @@ def main(argv=None):
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.2f}".format):
         print(table.to_string(index=False))
     if args.json: Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
+    if args.md: Path(args.md).write_text(markdown(table, args.preset) + "\n")
     return table
 
 
