@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import math
 import tempfile
 import time
@@ -22,9 +23,10 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'LEAKS', 'BOOK_DIR', 'SUR
            'IC_MIN', 'SHARPE_MIN', 'LGBM', 'RF', 'PANEL', 'PANEL_CUT', 'RV', 'CLAIMS', 'arm_daily', 'paired_test',
            'claim_verdict', 'benjamini_hochberg', 'synthetic_pair', 'synthetic_sizing_pair', 'Claim',
            'data_fingerprint', 'leak_context', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult',
-           'chapter_result', 'claim_arms', 'run_claim', 'get_claims', 'level_vs_return_r2', 'AuditResult',
-           'claim_figure', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit', 'audit_markdown',
-           'add_audit_parser', 'cmd_audit']
+           'chapter_result', 'claim_arms', 'check_same_test_dates', 'persistence_rmse', 'claim_diagnostics',
+           'run_claim', 'get_claims', 'level_vs_return_r2', 'AuditResult', 'claim_figure', 'volatility_explanation',
+           'audit_summary', 'trials_summary', 'run_audit', 'write_audit', 'audit_markdown', 'add_audit_parser',
+           'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -231,6 +233,7 @@ class Claim:
     untestable: str = ""  # "" if testable; else "not testable offline: why; what data would test it" or "not testable yet: needs X"
     research: int | None = None  # its number in docs/research.md ("Claims to test")
     measured_in: tuple = ()  # ("chapter", "marker"): a claim measured by another chapter, quoted from its committed book page
+    seed_placebo: bool = False  # also run the control with the next seed: the effect that training noise alone makes (`diagnostics`)
 
     def __post_init__(self):
         if not self.id or not self.id.replace("_", "").isalnum(): raise ConfigError(f"claim id {self.id!r}: letters, digits and _ only")
@@ -245,6 +248,7 @@ class Claim:
         if self.control is None and METRICS[self.metric].get("level") is False:
             raise ConfigError(f"claim {self.id}: metric {self.metric} compares two arms; give a control")
         if not self.datasets: raise ConfigError(f"claim {self.id}: no datasets")
+        if self.seed_placebo and self.control is None: raise ConfigError(f"claim {self.id}: a seed placebo needs a control")
         if self.control is not None and _study_part(self.control) == _study_part(self.treatment) and \
                 self.control.get("strategy", "model") == self.treatment.get("strategy", "model"):
             raise ConfigError(f"claim {self.id}: control and treatment are the same arm")
@@ -376,6 +380,8 @@ class ClaimResult:
     arm_seconds: tuple = ()  # the studies' seconds, as run (cached arms: their first run)
     q_value: float = float("nan")  # BH-adjusted p-value within an audit
     daily: pd.DataFrame | None = field(default=None, repr=False)  # the paired daily values (treatment, control)
+    diagnostics: dict = field(default_factory=dict)  # what explains the effect (`claim_diagnostics`), rendered into the row as JSON
+    reason: str = ""  # why a testable claim was not run (its data file is absent, ...)
 
     def row(self) -> dict:
         "The claim's row of claims.csv."
@@ -387,8 +393,10 @@ class ClaimResult:
                     control_value=self.control_value, treatment_value=self.treatment_value, verdict=self.verdict,
                     claimed_in_ci=(bool(self.ci_low <= c.claimed_effect <= self.ci_high) if np.isfinite(self.effect)
                                    and np.isfinite(c.claimed_effect) else None),
-                    reason=c.untestable + (f" {chapter_result(*c.measured_in)}" if c.measured_in else ""), note=c.note, research=c.research,
-                    arm_seconds=float(np.nansum(self.arm_seconds)) if self.arm_seconds else np.nan)
+                    reason=(c.untestable + (f" {chapter_result(*c.measured_in)}" if c.measured_in else "")) or self.reason,
+                    note=c.note, research=c.research,
+                    arm_seconds=float(np.nansum(self.arm_seconds)) if self.arm_seconds else np.nan,
+                    diagnostics=json.dumps(self.diagnostics, sort_keys=True) if self.diagnostics else "")
 
 BOOK_DIR = Path(__file__).resolve().parents[1] / "book" if "__file__" in globals() else Path("../book").resolve()
 
@@ -417,13 +425,66 @@ def _claim_dataset(claim: Claim, data, dataset: str | None, cache_dir: Path) -> 
     return str(data)
 
 def claim_arms(claim: Claim, *, dataset: str, preset: str | None = "quick", base: dict | None = None) -> list[tuple]:
-    "[(role, resolved parameters, strategy, key)] of the claim's arms on `dataset` (control first; none for a level claim)."
+    """[(role, resolved parameters, strategy, key)] of the claim's arms on `dataset` (control first; none for a level
+    claim; a `seed_placebo` claim last: the control again with the next seed)."""
     fp = data_fingerprint(dataset)
     out = []
     for role, arm in (("control", claim.control), ("treatment", claim.treatment)):
         if role == "control" and arm is None: continue
         params, strategy = arm_params(arm, dataset=dataset, preset=preset, base=base)
         out.append((role, params, strategy, arm_key(params, fp)))
+    if claim.seed_placebo:
+        params, strategy = arm_params(claim.control, dataset=dataset, preset=preset, base=base)
+        params = {**params, "seed": params["seed"] + 1}
+        out.append(("seed_placebo", params, strategy, arm_key(params, fp)))
+    return out
+
+def check_same_test_dates(frames: dict[str, pd.DataFrame], claim_id: str) -> None:
+    """A paired comparison needs the same splits: every arm's daily frame (role -> `arm_daily`) must cover the same test
+    dates. Raises `DataError` naming the arms, their spans and day counts (an arm whose features need a longer warm-up
+    than the others' loses its first folds, and its walk-forward then differs in more than the claim's difference)."""
+    spans = {role: (f.index.min(), f.index.max(), len(f)) for role, f in frames.items()}
+    first = next(iter(frames.values())).index
+    if all(f.index.equals(first) for f in frames.values()): return
+    desc = "; ".join(f"{role}: {n} days, {a.date()} to {b.date()}" for role, (a, b, n) in spans.items())
+    raise DataError(f"claim {claim_id}: its arms were tested on different dates ({desc}); a paired test needs the same "
+                    f"splits: choose sizes (start, train_days, test_days, n_folds) that give every arm the same folds")
+
+def persistence_rmse(params: dict, daily_index: pd.DatetimeIndex, predictions: pd.DataFrame) -> float:
+    """RMSE (days weighted equally, as the `rmse` metric) of the naive volatility forecast on the (date, asset) pairs of
+    `predictions` whose date is in `daily_index`: the realised volatility of the last `horizon` daily log returns,
+    known at the close of t (the target, stamped at t, is that of the next `horizon` returns)."""
+    from lstm_quant.study import load_study_data
+    from lstm_quant.study_config import StudyConfig
+    cfg = StudyConfig(**{k: v for k, v in params.items() if not k.startswith("_")})
+    market, _ = load_study_data(cfg)
+    r2 = np.log(market["close"].astype("float64")).diff() ** 2
+    naive = np.sqrt(r2.rolling(cfg.horizon, min_periods=cfg.horizon).mean()).stack()
+    pred = predictions.loc[predictions.index.get_level_values("date").isin(daily_index)]
+    sq = (naive.reindex(pred.index).to_numpy() - pred["target"].to_numpy()) ** 2
+    per_day = pd.Series(sq, index=pred.index.get_level_values("date")).groupby(level=0).mean()
+    return float(math.sqrt(per_day.mean()))
+
+def claim_diagnostics(claim: Claim, arms: list[tuple], frames: dict, predictions: dict, reps: int = 1000) -> dict:
+    """What explains a claim's effect, measured on its own arms: with a seed placebo, the effect of the control's next
+    seed over the control (`seed_effect`, with its interval: training noise alone); for a volatility target
+    (`realised_vol`), each arm's mean and standard deviation of its forecasts, the share of them below zero, the
+    realised mean and standard deviation and the RMSE of the naive persistence forecast on the same days
+    (`persistence_rmse`)."""
+    out = {}
+    if "seed_placebo" in frames:
+        r = paired_test(frames["seed_placebo"], frames["control"], claim.metric, reps=reps)
+        out.update(seed_effect=r["effect"], seed_ci_low=r["ci_low"], seed_ci_high=r["ci_high"], seed_value=r["treatment_value"])
+    params = {role: p for role, p, _, _ in arms}
+    if params["treatment"].get("target") == "realised_vol":
+        days = frames["treatment"].index
+        for role, pred in predictions.items():
+            pr = pred.loc[pred.index.get_level_values("date").isin(days), "prediction"]
+            out[f"{role}_mean_forecast"], out[f"{role}_negative_share"] = float(pr.mean()), float((pr < 0).mean())
+            out[f"{role}_forecast_std"] = float(pr.std())
+        tgt = predictions["treatment"].loc[predictions["treatment"].index.get_level_values("date").isin(days), "target"]
+        out.update(mean_realised=float(tgt.mean()), realised_std=float(tgt.std()), persistence_rmse=persistence_rmse(params["treatment"], days, predictions["treatment"]),
+                   test_days=int(len(days)), test_first=str(days.min().date()), test_last=str(days.max().date()))
     return out
 
 def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None = None, preset: str | None = "quick",
@@ -437,6 +498,9 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
     if not claim.testable: return ClaimResult(claim, claim.untestable.split(":")[0])
     cache = Path(cache_dir)
     ds = _claim_dataset(claim, data, dataset, cache)
+    if is_data_path(ds) and not Path(ds).exists():  # e.g. the 505-stock panel, read in place and never committed
+        return ClaimResult(claim, "not run (no data)", dataset=Path(ds).name,
+                           reason=f"its data file {ds} is absent here (resolved: {Path(ds).resolve()}); it is read in place, never committed")
     arms = claim_arms(claim, dataset=ds, preset=preset, base=base)
     keys = {k: p for _, p, _, k in arms}
     name = Path(ds).name if is_data_path(ds) else ds
@@ -444,17 +508,21 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
         return ClaimResult(claim, "not run (budget)", dataset=name)
     seconds = run_arms(keys, cache, workers=workers, echo=echo)
     frames = {role: load_arm(cache, k, s) for role, _, s, k in arms}
+    check_same_test_dates(frames, claim.id)
     r = paired_test(frames["treatment"], frames.get("control"), claim.metric, reps=reps)
     v = claim_verdict(r["effect"], r["p_value"], r["mde"], claimed_effect=claim.claimed_effect, direction=claim.direction,
                       alpha=alpha)
     col = METRICS[claim.metric]["column"]
-    daily = pd.concat({role: f[col] for role, f in frames.items()}, axis=1)
+    daily = pd.concat({role: f[col] for role, f in frames.items() if role != "seed_placebo"}, axis=1)
+    preds = {role: pd.read_parquet(cache / k / "predictions.parquet") for role, _, _, k in arms
+             if claim.treatment.get("target") == "realised_vol"}
+    diag = claim_diagnostics(claim, arms, frames, preds, reps=reps)
     return ClaimResult(claim, v, dataset=name, arms=tuple(k for _, _, _, k in arms),
-                       arm_seconds=tuple(seconds[k] for _, _, _, k in arms), daily=daily,
+                       arm_seconds=tuple(seconds[k] for _, _, _, k in arms), daily=daily, diagnostics=diag,
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
                                             "treatment_value")})
 
-# %% ../nbs/07g_claims.ipynb #c039
+# %% ../nbs/07g_claims.ipynb #c041
 SURVEY = "a literature summary (survey of LSTM trading improvements), no source named"
 GUIDE = "a literature summary (practitioner's guide to LSTMs for market series), no source named"
 SHARED_PANEL = "../shared/data/sp500_daily_ohlcv_2013_2018.parquet"  # the 505-stock OHLCV panel, read in place, never copied
@@ -464,15 +532,19 @@ AUDIT_BASE = dict(seq_len=20, hidden=16, epochs=4, warm_start_epochs=2, patience
 IC_MIN, SHARPE_MIN = 0.005, 0.3  # the smallest effects that would matter, for claims that name no figure
 LGBM = {"baselines": "lightgbm"}
 RF = {"baselines": "random_forest"}
-# the volatility claim: forecast the next 5 days' realised volatility, over the span of the built-in VIX (2014-2019),
-# so two years of training and two yearly test folds
+# the volatility claim: forecast the next 5 days' realised volatility, over the span of the built-in VIX (2014-01 to
+# 2019-01). The GARCH features need 500 returns before their first fit, so the treatment's samples start in 2016-01: the
+# sizes are those that still give both arms the same two folds (315 training days, 63 of them for validation, then two
+# test blocks of 189 days, 2017-06 to 2018-12); with the base's 504 training days the treatment kept one (shortened) fold
+# against the control's two, and the paired test compared a cold-started model with a warm-started one
 # the panel versions of the claims where a wide universe matters: every stock of the 505-stock panel (2013-02 to 2018-02),
 # the audit's base sizes (the panel's five years hold two folds: 252 and 104 test days); the control is flf_error's
 PANEL = {"assets": ""}
 PANEL_CUT = ("cut: 2 folds instead of 5 (the panel's 2016-09 to 2018-02 out of sample: 252 + 104 test days), 4 epochs, one "
              "seed, all 505 stocks; survivorship bias: the panel holds the S&P 500 members of Feb 2018 (its last date), so "
              "every stock that left the index in 2013-2018 is missing")
-RV = {"target": "realised_vol", "horizon": 5, "start": "2014-01-06", "end": "2019-01-03", "train_days": 504, "n_folds": 2}
+RV = {"target": "realised_vol", "horizon": 5, "start": "2014-01-06", "end": "2019-01-03", "train_days": 315, "valid_days": 63,
+      "test_days": 189, "n_folds": 2}
 _OFFLINE, _YET = "not testable offline: ", "not testable yet: "
 
 def _claims() -> list[Claim]:
@@ -612,9 +684,14 @@ def _claims() -> list[Claim]:
     # untestable: the reason, and what would test them
     C("garch_vix_volatility", f"{SURVEY}: 'GARCH-LSTM hybrids with ... realised volatility ..., VIX improve RMSE by 20-30 %'",
       "-20-30 % RMSE", RV, {**RV, "features": "compact+garch", "exog": "vix"}, "rmse", direction=-1, claimed_effect=-0.20,
-      research=5, note="the next 5 days' realised volatility forecast with and without GARCH(1,1)/GJR features and the VIX "
-      "(lagged a day), the last two of the built-in VIX's years (2014-2019) out of sample; on sp500_20, not us_indices: a study needs "
-      "at least 3 assets and us_indices has 2"),
+      research=5, seed_placebo=True,
+      note="the next 5 days' realised volatility forecast with and without GARCH(1,1)/GJR features and the VIX "
+      "(lagged a day), 2017-06 to 2018-12 out of sample (two folds of 189 days: the GARCH warm-up of 500 returns leaves no "
+      "more of the built-in VIX's 2014-2019); on sp500_20, not us_indices: a study needs at least 3 assets and us_indices "
+      "has 2. The model's output is not constrained to be positive and the target is not rescaled: at the audit's 4 "
+      "epochs the forecasts' level is set more by the initial weights than by the data, so the row's diagnostics give the "
+      "control's next seed (the effect of training noise alone), the share of negative volatility forecasts and the naive "
+      "persistence forecast's RMSE on the same days"),
     C("cnn_bilstm_vs_cnn_lstm", f"{SURVEY}: 'CNN-BiLSTM-Attention has a 20.3 % lower RMSE than CNN-LSTM-Attention'",
       "-20.3 % RMSE", {"model": "cnn_lstm_attn"}, {"model": "cnn_bilstm_attn"}, "rmse", direction=-1, claimed_effect=-0.203,
       research=11, note="RMSE of the next day's log return; the same convolution, attention and widths, one LSTM direction against two"),
@@ -657,7 +734,7 @@ def get_claims(ids=None) -> list[Claim]:
         if n not in CLAIMS: raise unknown_name("claim", n, CLAIMS)
     return [CLAIMS[n] for n in names]
 
-# %% ../nbs/07g_claims.ipynb #c042
+# %% ../nbs/07g_claims.ipynb #c044
 def level_vs_return_r2(close: pd.DataFrame) -> pd.DataFrame:
     """Per asset (rows), the R2 (1 - SSE / SST, dimensionless) of three forecasts that know nothing: tomorrow's close =
     today's close on price levels (`levels_persistence`), tomorrow's log return = today's (`returns_persistence`), and
@@ -674,7 +751,7 @@ def level_vs_return_r2(close: pd.DataFrame) -> pd.DataFrame:
                        returns_zero=r2(r, np.zeros_like(r)))
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("asset")
 
-# %% ../nbs/07g_claims.ipynb #c045
+# %% ../nbs/07g_claims.ipynb #c047
 @dataclass
 class AuditResult:
     "What `run_audit` returns: the claims table, the per-claim results, the arms, the audit-wide summary."
@@ -714,6 +791,34 @@ def claim_figure(result: ClaimResult):
     fig.tight_layout()
     return fig
 
+def volatility_explanation(row) -> str:
+    """A paragraph, rendered from a volatility claim's row of claims.csv (its numbers and `diagnostics`), that says what
+    the measured RMSE effect is made of: the arms' RMSE, the control's next seed, the negative forecasts and the naive
+    persistence forecast on the same days. '' when the row has no such diagnostics (not run, or not a volatility claim)."""
+    raw = row.get("diagnostics") if hasattr(row, "get") else None
+    if not isinstance(raw, str) or not raw.strip(): return ""
+    d = json.loads(raw)
+    if "persistence_rmse" not in d: return ""
+    c, t, p = float(row["control_value"]), float(row["treatment_value"]), d["persistence_rmse"]
+    text = (f"**Why `{row['id']}` comes out *{row['verdict']}*.** On {d['test_days']} test days ({d['test_first']} to "
+            f"{d['test_last']}, the same for both arms) the forecast with the treatment's features had an RMSE of {t:.4f} "
+            f"(daily volatility) against {c:.4f} without them, {float(row['effect']):+.0%} (95 % interval "
+            f"{float(row['ci_low']):+.0%} to {float(row['ci_high']):+.0%}).")
+    if "seed_effect" in d:
+        bigger = abs(d["seed_effect"]) >= abs(float(row["effect"]))
+        text += (f" The control trained again from the next seed scored {d['seed_value']:.4f}, {d['seed_effect']:+.0%} "
+                 f"(interval {d['seed_ci_low']:+.0%} to {d['seed_ci_high']:+.0%}): training noise alone moves the RMSE "
+                 f"{'as much as or more than' if bigger else 'less than'} the features do.")
+    text += (f" The model's output is not held positive: {d['treatment_negative_share']:.0%} of the treatment's volatility "
+             f"forecasts and {d['control_negative_share']:.0%} of the control's are below zero (mean forecasts "
+             f"{d['treatment_mean_forecast']:.4f} and {d['control_mean_forecast']:.4f}, standard deviations "
+             f"{d['treatment_forecast_std']:.4f} and {d['control_forecast_std']:.4f}; realised: mean {d['mean_realised']:.4f}, "
+             f"standard deviation {d['realised_std']:.4f}).")
+    beats = [name for name, v in (("the control", c), ("the treatment", t)) if p < v]
+    text += (f" The naive forecast, the realised volatility of the last five returns (known at the close), scored {p:.4f}"
+             + (f", better than {' and '.join(beats)}" if beats else ", worse than both models") + ".")
+    return text
+
 def _markdown_table(frame: pd.DataFrame) -> str:
     cols = list(frame.columns)
     fmt = lambda v: "" if v is None or (isinstance(v, float) and not np.isfinite(v)) else (f"{v:.4g}" if isinstance(v, float) else str(v))
@@ -749,7 +854,7 @@ def trials_summary(nets: dict) -> dict:
 def _strategies(claim: Claim) -> list[str]:
     return [a.get("strategy", "model") for a in (claim.control, claim.treatment) if a is not None]
 
-# %% ../nbs/07g_claims.ipynb #c048
+# %% ../nbs/07g_claims.ipynb #c050
 def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir: str | Path | None = "output/audit",
               workers: int = 1, preset: str | None = "quick", base: dict | None = None, alpha: float = 0.05,
               run_missing: bool = True, cache_dir: str | Path | None = None, reps: int = 1000, echo=print) -> AuditResult:
@@ -769,6 +874,7 @@ def run_audit(claims=None, *, dataset: str | None = None, data=None, output_dir:
             if not c.testable: continue
             try:
                 ds = _claim_dataset(c, data, dataset, cache)
+                if is_data_path(ds) and not Path(ds).exists(): continue  # its row says 'not run (no data)'
                 arms.update({k: p for _, p, _, k in claim_arms(c, dataset=ds, preset=preset, base=base)})
             except (ConfigError, DataError) as e: echo(f"{c.id}: {e}")
         run_arms(arms, cache, workers=workers, echo=echo)
@@ -823,7 +929,7 @@ def audit_markdown(table: pd.DataFrame, summary: dict) -> str:
                                     if c in table.columns]])]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/07g_claims.ipynb #c050
+# %% ../nbs/07g_claims.ipynb #c052
 def add_audit_parser(sub) -> None:
     "The `lq audit` subcommand."
     audit = sub.add_parser("audit", help="test the literature's claims (07g_claims); write claims.csv, claims.md, figures")

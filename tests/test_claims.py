@@ -96,3 +96,22 @@ def test_a_failing_arm_leaves_its_claim_not_run(tmp_path):
                     echo=None)
     row = res.table.set_index("id").loc["l1_ic"]
     assert row["verdict"] == "not run (error)" and math.isnan(row["effect"]) and "not finished" in row["reason"]
+
+
+def test_panel_claims_without_the_panel_say_not_run_no_data(tmp_path, monkeypatch):
+    "Where ../shared/data is absent (a fresh clone, CI), every claim on the 505-stock panel says so, naming the file."
+    from lstm_quant.claims import SHARED_PANEL, run_audit
+    panel = [c.id for c in CLAIMS.values() if c.testable and c.datasets[0] == SHARED_PANEL]
+    assert {"flf_error", "cross_asset_features_return_panel", "multi_asset_model_return_panel",
+            "lstm_cross_asset_ic_panel"} <= set(panel)
+    monkeypatch.chdir(tmp_path)  # SHARED_PANEL is relative to the working directory: nothing is there
+    res = run_audit(panel, output_dir=tmp_path / "out", echo=None)
+    table = res.table.set_index("id")
+    assert (table["verdict"] == "not run (no data)").all(), table["verdict"]
+    assert table["reason"].str.contains("sp500_daily_ohlcv_2013_2018.parquet is absent here").all()
+    assert not (tmp_path / "out" / "arms").exists() or not any((tmp_path / "out" / "arms").iterdir())  # nothing ran
+    # the control: present data are not 'no data' (with --cached-only and an empty cache: 'not run (budget)')
+    from lstm_quant.data import simulate_market
+    market = simulate_market(n_assets=5, n_days=300, seed=0, start="2018-01-01").data
+    again = run_claim(CLAIMS["cross_asset_features_return_panel"], data=market, cache_dir=tmp_path / "arms2", run_missing=False)
+    assert again.verdict == "not run (budget)"
