@@ -1,12 +1,16 @@
-"""Render the claims audit's README summary from `book/claims.csv` into docs/results/claims_summary.md.
+"""Render the claims audit's README summary from `book/claims.csv` into docs/results/claims_summary.md, and the
+measured explanations of docs/research.md.
 
     python tools/claims_summary.py [--check]
 
 The front-page notebook includes the file (`<!-- include: docs/results/claims_summary.md -->`), so every figure in
-the README's audit summary comes from the committed results table, none typed by hand. `--check` exits 1 when the
-file differs from what the table renders (tests/test_claims_summary.py runs it).
+the README's audit summary comes from the committed results table, none typed by hand. In docs/research.md, the text
+between `<!-- claims: ID -->` and `<!-- /claims -->` is the claim's explanation rendered from its row
+(`lstm_quant.claims.volatility_explanation`). `--check` exits 1 when either file differs from what the table renders
+(tests/test_claims_summary.py runs it).
 """
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +18,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE, OUT = ROOT / "book" / "claims.csv", ROOT / "docs" / "results" / "claims_summary.md"
+RESEARCH = ROOT / "docs" / "research.md"
+BLOCK = re.compile(r"(?P<indent>[ ]*)<!-- claims: (?P<id>\w+) -->\n.*?<!-- /claims -->", re.S)
 ORDER = ["supported", "contradicted", "no effect found", "not detectable here", "measured in its chapter", "not testable yet",
          "not testable offline"]
 
@@ -40,17 +46,32 @@ def render(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_research(table: pd.DataFrame, text: str) -> str:
+    "docs/research.md with every `<!-- claims: ID -->` block re-rendered from the claim's row of `table`."
+    from lstm_quant.claims import volatility_explanation
+    rows = table.set_index("id", drop=False)
+    def block(m):
+        ind, cid = m["indent"], m["id"]
+        body = volatility_explanation(rows.loc[cid]) if cid in rows.index else ""
+        body = body or f"(`{cid}` has no measured explanation in `book/claims.csv`: rerun `lq audit --claims {cid}`)"
+        return (f"{ind}<!-- claims: {cid} -->\n{ind}Measured by the committed audit (`book/claims.csv`, rendered by "
+                f"`tools/claims_summary.py`): {body}\n{ind}<!-- /claims -->")
+    return BLOCK.sub(block, text)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args(argv)
-    text = render(pd.read_csv(TABLE))
+    table = pd.read_csv(TABLE)
+    text, research = render(table), render_research(table, RESEARCH.read_text())
     if a.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"{OUT.relative_to(ROOT)} is out of date with {TABLE.relative_to(ROOT)}: run python tools/claims_summary.py")
-            return 1
-        return 0
+        stale = [p for p, t in ((OUT, text), (RESEARCH, research)) if not p.exists() or p.read_text() != t]
+        for p in stale:
+            print(f"{p.relative_to(ROOT)} is out of date with {TABLE.relative_to(ROOT)}: run python tools/claims_summary.py")
+        return 1 if stale else 0
     OUT.parent.mkdir(parents=True, exist_ok=True); OUT.write_text(text); print(text)
+    RESEARCH.write_text(research)
     return 0
 
 
