@@ -580,7 +580,10 @@ def _fit_calibrated(run: _WalkForwardRun, s: Split, tr, va, te, prev):
     fitter = _fit_transfer if run.cfg.transfer else _FITTERS[run.cfg.ensemble]
     pred, vpred, state, summ = fitter(run, s, tr, va, te, prev)
     if run.cfg.calibrate_p_up:
-        pred, vpred, cal = _calibrate(pred, vpred, s.fold); summ.update(cal)
+        # no test block (a bundle's fold): the calibration is fitted on valid all the same, and kept in the summary
+        if len(te) == 0: _, vpred, cal = _calibrate(vpred, vpred, s.fold)
+        else: pred, vpred, cal = _calibrate(pred, vpred, s.fold)
+        summ.update(cal)
     return pred, vpred, state, summ
 
 def _valid_from_state(run: _WalkForwardRun, s: Split, va, state) -> pd.DataFrame:
