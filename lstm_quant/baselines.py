@@ -107,6 +107,8 @@ def _sk_state(est) -> dict:
 
 def _sk_from_state(state: dict):
     "The estimator `_sk_state` stored, its fitted attributes put back (arrays and numpy numbers with their dtypes)."
+    if state.get("kind") not in _SK_CLASSES:
+        raise ConfigError(f"not a stored estimator: kind {state.get('kind')!r}, expected one of {list(_SK_CLASSES)}")
     est = _SK_CLASSES[state["kind"]](**state["params"])
     for k, v in state["fitted"].items():
         setattr(est, k, (v.numpy()[()] if v.ndim == 0 else v.numpy()) if isinstance(v, torch.Tensor) else v)
