@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['BASELINES', 'lagged_matrix', 'Baseline', 'fit_baseline']
+__all__ = ['BASELINES', 'STATEFUL_BASELINES', 'lagged_matrix', 'Baseline', 'fit_baseline']
 
 # %% ../nbs/04c_baselines.ipynb #c003
 import numpy as np
@@ -23,9 +23,10 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+import torch
 
 # %% ../nbs/04c_baselines.ipynb #c004
-from .core import check_choice, check_int
+from .core import ConfigError, check_choice, check_int
 from .losses import information_coefficient
 from .batches import _check_data
 
@@ -65,6 +66,53 @@ class Baseline:
             pred = score if self.name == "momentum" else -score
         else: pred = self.estimator.predict(X)
         return pd.DataFrame({"prediction": np.asarray(pred, dtype=float), "target": y.astype(float)}, index=data.index)
+
+    def to_state(self) -> dict:
+        """The fitted baseline as plain values (strings, numbers, tensors: what `torch.load(..., weights_only=True)` reads
+        back, never a pickle), rebuilt by `Baseline.from_state`: LightGBM's model text, the ridge pipeline's fitted
+        arrays, nothing for the sign rules. A random forest (hundreds of fitted trees) has no such form and is refused."""
+        s = dict(name=self.name, lags=int(self.lags), feature=int(self.feature))
+        if self.name in ("momentum", "reversal"): return s
+        if self.name == "lightgbm": return {**s, "model": self.estimator.booster_.model_to_string()}
+        if self.name == "ridge": return {**s, "steps": [_sk_state(step) for _, step in self.estimator.steps]}
+        raise ConfigError(f"baseline {self.name!r} cannot be stored as plain values (its fitted trees would need a pickle): "
+                          f"only {', '.join(STATEFUL_BASELINES)} can")
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Baseline":
+        "The baseline `to_state` wrote: it predicts exactly what the fitted one did."
+        name = state.get("name") if isinstance(state, dict) else None
+        if name not in STATEFUL_BASELINES:
+            raise ConfigError(f"not a baseline state: name {name!r}, expected one of {list(STATEFUL_BASELINES)}")
+        if name in ("momentum", "reversal"): est = None
+        elif name == "lightgbm": est = lgb.Booster(model_str=state["model"])
+        else: est = make_pipeline(*[_sk_from_state(st) for st in state["steps"]])
+        return cls(name, est, int(state["lags"]), int(state["feature"]))
+
+STATEFUL_BASELINES = ("lightgbm", "ridge", "momentum", "reversal")  # those `Baseline.to_state` can store without pickle
+_SK_CLASSES = {"StandardScaler": StandardScaler, "Ridge": Ridge}
+
+def _plain_value(v):
+    "A fitted attribute as a tensor (an array or numpy number: dtype kept), or as it is (int, float, str, bool, None)."
+    if isinstance(v, (np.ndarray, np.generic)): return torch.from_numpy(np.array(v, copy=True))
+    if v is None or isinstance(v, (bool, int, float, str)): return v
+    raise ConfigError(f"fitted attribute of type {type(v).__name__} has no plain form")
+
+def _sk_state(est) -> dict:
+    "A fitted StandardScaler / Ridge as its class name, its parameters and its fitted attributes (`name_`), as plain values."
+    kind = type(est).__name__
+    if kind not in _SK_CLASSES: raise ConfigError(f"{kind} cannot be stored as plain values (only {list(_SK_CLASSES)})")
+    return dict(kind=kind, params={k: _plain_value(v) for k, v in est.get_params().items()},
+                fitted={k: _plain_value(v) for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")})
+
+def _sk_from_state(state: dict):
+    "The estimator `_sk_state` stored, its fitted attributes put back (arrays and numpy numbers with their dtypes)."
+    if state.get("kind") not in _SK_CLASSES:
+        raise ConfigError(f"not a stored estimator: kind {state.get('kind')!r}, expected one of {list(_SK_CLASSES)}")
+    est = _SK_CLASSES[state["kind"]](**state["params"])
+    for k, v in state["fitted"].items():
+        setattr(est, k, (v.numpy()[()] if v.ndim == 0 else v.numpy()) if isinstance(v, torch.Tensor) else v)
+    return est
 
 # %% ../nbs/04c_baselines.ipynb #c013
 def fit_baseline(name: str, train, valid=None, *,

@@ -186,6 +186,32 @@ class StackingEnsemble:
         pred = self.ridge_.predict(((P - self.mean_) / self.scale_).to_numpy())
         return pd.DataFrame({"prediction": pred, "target": y}, index=P.index)
 
+    def to_state(self) -> dict:
+        """The fitted stack as plain values (strings, numbers, float64 tensors: what `torch.load(..., weights_only=True)`
+        reads back, no pickle): members, their validation mean and scale, the ridge's coefficients and intercept, the
+        last validation date. `StackingEnsemble.from_state` rebuilds a stack that predicts bit for bit the same."""
+        if not hasattr(self, "ridge_"): raise ConfigError("call fit(valid_predictions) first: an unfitted stack has no state")
+        t = lambda a: torch.from_numpy(np.array(a, dtype=np.float64, copy=True))
+        return dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept), members=[str(m) for m in self.members_],
+                    mean=t(self.mean_[self.members_].to_numpy()), scale=t(self.scale_[self.members_].to_numpy()),
+                    coef=t(self.ridge_.coef_), intercept=t(self.ridge_.intercept_),
+                    fit_last_date=self.fit_last_date_.isoformat())
+
+    @classmethod
+    def from_state(cls, state: dict) -> "StackingEnsemble":
+        "The stack `to_state` wrote (its members, scaling, ridge and last fitted date)."
+        missing = sorted({"alpha", "fit_intercept", "members", "mean", "scale", "coef", "intercept", "fit_last_date"} - set(state))
+        if missing: raise ConfigError(f"not a StackingEnsemble state: it lacks {missing}")
+        st = cls(state["alpha"], fit_intercept=state["fit_intercept"])
+        st.members_ = list(state["members"])
+        st.mean_ = pd.Series(state["mean"].numpy(), index=st.members_)
+        st.scale_ = pd.Series(state["scale"].numpy(), index=st.members_)
+        st.ridge_ = Ridge(alpha=st.alpha, fit_intercept=st.fit_intercept)
+        st.ridge_.coef_, st.ridge_.intercept_ = state["coef"].numpy(), state["intercept"].numpy()[()]
+        st.ridge_.n_features_in_ = len(st.members_)
+        st.fit_last_date_ = pd.Timestamp(state["fit_last_date"])
+        return st
+
 # %% ../nbs/04b_ensembles.ipynb #c025
 def asset_subset(ds, asset: str):
     "The samples of one asset (same arrays)."

@@ -31,9 +31,9 @@ from .core import ConfigError, DataError, jsonable, stable_hash, write_json_atom
 from .data import DATASETS, validate_market_data
 from .windows import FeatureScaler, make_inference_windows, make_windows
 from .ic import daily_ic
-from .loop import predict
-from .validation import (WalkForwardConfig, _FITTERS, _WalkForwardRun, _calibrate, _mean_of_members,
-                                   _walk_forward_config, build_fold_model, walk_forward_splits)
+from .validation import WalkForwardConfig, fit_fold, load_fold, walk_forward_splits
+from .baselines import STATEFUL_BASELINES
+from .training import BASELINES as TRAINING_BASELINES
 from .study_config import StudyConfig, is_data_path, resolve_params, validate_config, study_head
 from .runs import read_metrics
 from .report import SURVIVORSHIP_DATASETS
@@ -41,7 +41,7 @@ from .study import (ensemble_settings, study_market, load_study_data, model_sett
                               study_features, study_splits, train_settings)
 
 # %% ../nbs/07e_signals.ipynb #c008
-BUNDLE_FORMAT = 1  # version of the bundle directory layout; a bundle of another format is refused
+BUNDLE_FORMAT = 2  # version of the bundle directory layout (2: one file per seed holding the fold state); others are refused
 BUNDLE_FILE, CARD_FILE = "bundle.json", "model_card.md"
 
 def _config(params) -> StudyConfig:
@@ -54,21 +54,28 @@ def _config(params) -> StudyConfig:
     return c
 
 # study keys whose fitted state a bundle cannot hold yet: (key, values it holds, what the study would fit)
-_NOT_BUNDLED = (("ensemble", ("none", "time_blocks"), "blend / stack members (baselines among them) and their weights"),
-                ("transfer", (False,), "one fine-tuned model per asset"),
-                ("regime_filter", (False,), "a regime filter that scales the positions"))
+_NOT_BUNDLED = (("regime_filter", (False,), "a regime filter that scales the positions: its HMM, refitted on the past "
+                 "at every date, is not saved"),)
 
 def check_bundle_config(c: StudyConfig) -> None:
-    """Refuse the study keys a bundle cannot reproduce yet, naming each. A bundle holds, per seed, the study's model
-    (or its `time_blocks` members) and the `calibrate_p_up` calibration, and the sizing; a signal without the study's
-    other fitted parts would differ from its walk-forward silently. `sizing=rl` is refused too (its agents are not saved)."""
+    """Refuse the study keys a bundle cannot reproduce yet, naming each. A bundle holds, per seed, the study's fold
+    state (`fit_fold`): the model, or the `time_blocks` members, or the `blend` / `stack` members (models and
+    baselines) with their combination, or `transfer`'s pre-trained model and one fine-tuned copy per asset; the
+    `calibrate_p_up` calibration; the sizing. A signal without the study's other fitted parts would differ from its
+    walk-forward silently: `regime_filter=True` is refused, so are `sizing=rl` (its agents are not saved) and a
+    `random_forest` ensemble member (its trees have no form without pickle)."""
     bad = [(k, ok[0], what) for k, ok, what in _NOT_BUNDLED if getattr(c, k) not in ok]
     if c.sizing == "rl": bad.append(("sizing", "sign", "one trained agent per asset"))
+    pickled = [m for m in c.member_list if m in TRAINING_BASELINES and m not in STATEFUL_BASELINES]
+    if c.ensemble in ("blend", "stack") and pickled:
+        bad.append(("members", ",".join(dict.fromkeys("lightgbm" if m in pickled else m for m in c.member_list)),
+                    f"the {', '.join(pickled)} member: its fitted trees cannot be stored without pickle; members a bundle "
+                    f"holds: the models and {', '.join(STATEFUL_BASELINES)}"))
     if bad:
         raise ConfigError("a bundle cannot hold " + "; ".join(f"{k}={getattr(c, k)!r} ({what})" for k, _, what in bad)
-                          + " yet: it holds the study's model (or time-block members) per seed, averaged, its p_up "
-                          "calibration and its sizing. Train it with " + ", ".join(f"{k}={ok!r}" for k, ok, _ in bad)
-                          + " (or another sizing) instead")
+                          + " yet: it holds the study's fitted fold per seed (model, members and their combination, or "
+                          "transfer's per-asset copies), averaged over seeds, its p_up calibration and its sizing. Train "
+                          "it with " + ", ".join(f"{k}={ok!r}" for k, ok, _ in bad) + " (or another sizing) instead")
 
 def bundle_split(ds, inference, config: StudyConfig):
     """The Split (train, valid, test dates) of the bundle: the walk-forward fold of the study's geometry whose test block
@@ -119,25 +126,12 @@ def _bundle_data(c: StudyConfig, data) -> tuple[pd.DataFrame, dict]:
     market = validate_market_data(data)
     return market, dict(name="frame", description="market frame passed to train_bundle", survivorship_bias="unknown")
 
-def _platt_apply(frame: pd.DataFrame, slope: float, intercept: float) -> pd.DataFrame:
-    "`p_up` recalibrated with a fitted Platt (slope, intercept), the raw one kept as `p_up_raw` (as the walk-forward does)."
-    f = frame.copy(); f["p_up_raw"] = f["p_up"]
-    x = np.log(np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6) / (1 - np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6)))
-    f["p_up"] = 1 / (1 + np.exp(-(slope * x + intercept)))
-    return f
-
-def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int = 0, calibration: dict | None = None) -> pd.DataFrame:
-    """Predictions of every seed's model on `win`, combined as the study's walk-forward combines them: a seed's
-    time-block members (`models[s]` a dict label -> model) averaged with their spread as `std`, its p_up Platt-calibrated
-    (`calibration[s]` = (slope, intercept)), then the seeds averaged with their spread as `std` (one seed with
-    `mc_samples` > 0: the Monte Carlo dropout spread). One forward pass per date (`by_date`), as the walk-forward
-    predicts, so that both round alike."""
-    def one(m):
-        return predict(m, win, mc_samples=mc_samples, by_date=by_date)
-    runs = {}
-    for s, m in models.items():
-        runs[s] = _mean_of_members([one(x) for x in m.values()]) if isinstance(m, dict) else one(m)
-        if calibration and s in calibration: runs[s] = _platt_apply(runs[s], *calibration[s])
+def _predict_seeds(models: dict, win) -> pd.DataFrame:
+    """Predictions of every seed's fold models (`models[s]`, `load_fold`'s FoldModels) on the scaled windows `win`,
+    combined as the study's walk-forward combines them: each seed predicted by the validation chapter's own code
+    (`FoldModels.predict`: one forward pass per date, members combined, p_up calibrated, Monte Carlo dropout with
+    `mc_samples`), then the seeds averaged with their spread as `std`."""
+    runs = {s: m.predict(win) for s, m in models.items()}
     pred = next(iter(runs.values())).drop(columns="target")
     if len(runs) > 1:
         seed_frame = pd.DataFrame({f"seed_{s}": r["prediction"] for s, r in runs.items()})
@@ -146,17 +140,17 @@ def _predict_seeds(models: dict, win, *, by_date: bool = True, mc_samples: int =
         pred = pd.concat([pred, seed_frame], axis=1)
     return pred
 
-def _fit_seed(c: StudyConfig, ds, split, tr, va, s: int) -> tuple[dict, pd.DataFrame, dict]:
-    """(weights, validation predictions, training summary) of seed `s` on the bundle's fold, fitted by the validation
-    chapter's own fitter for the study's ensemble (one model, or the time-block members) and p_up calibration, seeded as
-    the walk-forward seeds that fold: weights maps a member label (None for a single model) to a state dict."""
-    cfg = _walk_forward_config(None, dict(horizon=c.horizon, seq_len=c.seq_len, model=model_settings(c),
-                                          train=train_settings(c), warm_start=False, mc_samples=c.mc_samples, seed=s,
-                                          **ensemble_settings(c)))
-    run = _WalkForwardRun(cfg, cfg.train, ds, [split], "", None)
-    _, vpred, state, summ = _FITTERS[c.ensemble](run, split, tr, va, va.subset(np.array([], dtype=np.int64)), None)
-    if c.calibrate_p_up: _, vpred, cal = _calibrate(vpred, vpred, split.fold); summ.update(cal)
-    return (state if c.ensemble == "time_blocks" else {None: state}), vpred, summ
+def _fold_config(c: StudyConfig, s: int) -> WalkForwardConfig:
+    "The walk-forward settings of seed `s` of the study `c`, as the study runs them (trained from scratch on its fold)."
+    return WalkForwardConfig(horizon=c.horizon, seq_len=c.seq_len, model=model_settings(c), train=train_settings(c),
+                             warm_start=False, mc_samples=c.mc_samples, seed=s, **ensemble_settings(c))
+
+def _fit_seed(c: StudyConfig, split, tr, va, s: int) -> tuple[dict, pd.DataFrame, dict]:
+    """(fold state, validation predictions, training summary) of seed `s` on the bundle's fold: the validation chapter's
+    `fit_fold` with the study's model or ensemble, transfer and p_up calibration, seeded as the walk-forward seeds that
+    fold, with no test block (its dates come later, as signals)."""
+    _, vpred, state, summ = fit_fold(_fold_config(c, s), split, tr, va)
+    return state, vpred, summ
 
 def _fold_windows(ds, dates):
     "The samples of the scaled windows `ds` whose date t lies in `dates`."
@@ -167,7 +161,7 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
                  echo=None) -> Path:
     """Train the study's model(s) (every seed of `n_seeds`) on the most recent training window that `data` allows, as
     the study's last walk-forward fold would (`bundle_split`, `bundle_fold`), and write the bundle directory `out`:
-    `bundle.json`, `weights_seed<k>.pt` and `model_card.md`. `params`: a StudyConfig, a params dict or a preset name;
+    `bundle.json`, `weights_seed<k>.pt` (seed k's fold state) and `model_card.md`. `params`: a StudyConfig, a params dict or a preset name;
     `data`: None (the study's dataset), a dataset name / file path, or a market frame; `study`: an optional finished
     study run directory whose walk-forward record goes into the model card. Returns the bundle directory."""
     t0 = time.perf_counter()
@@ -186,22 +180,22 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     split = dataclasses.replace(split, fold=fold)  # seeded as run_walk_forward seeds fold `fold` of each seed
-    seeds, weights, metrics, members, calibration = [c.seed + k for k in range(c.n_seeds)], {}, {}, [], {}
+    seeds, weights, metrics, contents, calibration = [c.seed + k for k in range(c.n_seeds)], {}, {}, [], {}
     for s in seeds:
-        states, vpred, summ = _fit_seed(c, scaled, split, tr, va, s)
-        members = [m for m in states if m is not None]
-        for label, state in states.items():
-            name = f"weights_seed{s}.pt" if label is None else f"weights_seed{s}_{label}.pt"
-            torch.save(state, out / name)
-            weights[name] = _sha256(out / name)
+        state, vpred, summ = _fit_seed(c, split, tr, va, s)
+        contents = [k for k in state if isinstance(k, str) and not k.startswith("asset:")] if c.ensemble != "none" or c.transfer else []
+        name = f"weights_seed{s}.pt"
+        torch.save(state, out / name)  # tensors, numbers, strings, lists and dicts only: read back with weights_only=True
+        weights[name] = _sha256(out / name)
         if "calib_slope" in summ: calibration[str(s)] = [summ["calib_slope"], summ["calib_intercept"]]
         valid_ic = float(daily_ic(vpred)["ic"].mean()) if len(va) else None
-        metrics[str(s)] = dict(best_epoch=summ["best_epoch"], best_score=summ["best_score"], epochs_run=summ["epochs_run"],
-                               stopped_early=summ["stopped_early"], valid_ic=valid_ic, train_seconds=summ["train_seconds"])
-        echo(f"seed {s}: {summ['epochs_run']} epochs, validation IC {valid_ic if valid_ic is not None else float('nan'):+.4f}")
+        metrics[str(s)] = dict({k: summ.get(k) for k in ("best_epoch", "best_score", "epochs_run", "stopped_early",
+                                                          "train_seconds", "n_finetuned") if k in summ}, valid_ic=valid_ic,
+                               weights={k[len("weight_"):]: v for k, v in summ.items() if k.startswith("weight_")})
+        echo(f"seed {s}: {summ.get('epochs_run', 0)} epochs, validation IC {valid_ic if valid_ic is not None else float('nan'):+.4f}")
     fp = data_fingerprint(market, info.get("name", ""))
     meta = dict(format=BUNDLE_FORMAT, library_version=lstm_quant.__version__, created=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                params=asdict(c), fold=fold, seeds=seeds, members=members, calibration=calibration, weights=weights,
+                params=asdict(c), fold=fold, seeds=seeds, contents=contents, calibration=calibration, weights=weights,
                 head=study_head(c), model=model_settings(c),
                 features=list(ds.feature_names), feature_spec=dict(expression=c.features, norm=c.feature_norm,
                                                                   norm_window=c.norm_window, exog=c.exog,
@@ -221,6 +215,20 @@ def train_bundle(params, *, data=None, out: str | Path = "bundle", study: str | 
     return out
 
 # %% ../nbs/07e_signals.ipynb #c013
+def _ensemble_lines(meta: dict) -> list[str]:
+    "The model card's line on the seed's ensemble or transfer models, when the study has them."
+    p = meta["params"]
+    if p.get("transfer"):
+        n = [v.get("n_finetuned") for v in meta["validation"].values()]
+        return [f"- Transfer: pre-trained on every asset, one copy fine-tuned per asset ({n[0]} per seed)"
+                + (", head only" if p.get("freeze_encoder") else "")]
+    if p.get("ensemble") in ("blend", "stack"):
+        w = next(iter(meta["validation"].values())).get("weights", {})
+        return [f"- Ensemble: {p['ensemble']} of {p['members']}; first seed's weights "
+                + ", ".join(f"{k} {v:+.3g}" for k, v in w.items())]
+    if p.get("ensemble") == "time_blocks": return [f"- Ensemble: {p['n_members']} time-block members per seed, averaged"]
+    return []
+
 def model_card(meta: dict, study_metrics: dict | None = None) -> str:
     "The Markdown model card of a bundle from its `bundle.json` dict (and a study's metrics.json, when given)."
     p, d, s = meta["params"], meta["data"], meta["split"]
@@ -233,7 +241,7 @@ def model_card(meta: dict, study_metrics: dict | None = None) -> str:
              f"inputs per day), window {p['seq_len']} days, normalisation {p['feature_norm']}",
              f"- Trained on {s['train_start']}..{s['train_end']} ({meta['n_train_samples']} samples), early stopping on "
              f"{s.get('valid_start') or '-'}..{s.get('valid_end') or '-'} ({meta['n_valid_samples']} samples); seeded as fold {meta['fold']}",
-             f"- Validation IC per seed: {', '.join(f'{x:+.4f}' for x in ics) or 'n/a'}",
+             f"- Validation IC per seed: {', '.join(f'{x:+.4f}' for x in ics) or 'n/a'}", *_ensemble_lines(meta),
              f"- Sizing: {meta['sizing']['method']} {meta['sizing']['settings']}", "", "## Walk-forward record", ""]
     if study_metrics:
         m = study_metrics.get("summary", {})
@@ -263,7 +271,7 @@ class Bundle:
     meta: dict
     config: StudyConfig
     scaler: FeatureScaler
-    models: dict = field(repr=False)  # seed -> torch model in eval mode, or a dict label -> model of its time-block members
+    models: dict = field(repr=False)  # seed -> its fold's models (`load_fold`'s FoldModels: `.predict(windows)`)
 
     @property
     def assets(self) -> list: return list(self.meta["data"]["assets"])
@@ -297,18 +305,16 @@ def load_bundle(path: str | Path) -> Bundle:
     scaler = FeatureScaler(sc["method"], clip=sc["clip"], eps=sc["eps"])
     scaler.center_, scaler.scale_ = np.asarray(sc["center"], np.float64), np.asarray(sc["scale"], np.float64)
     scaler.feature_names_, scaler.fit_dates_ = list(sc["features"]), pd.DatetimeIndex([])
-    def load(name: str):
+    def load(s: int):
+        name = f"weights_seed{s}.pt"
         f = path / name
         if not f.exists(): raise DataError(f"{path}: weights file {name} is missing")
         if _sha256(f) != meta["weights"].get(name):
             raise DataError(f"{f}: SHA-256 differs from the one in {BUNDLE_FILE}: the weights were changed or are corrupt")
-        net = build_fold_model(meta["model"], len(meta["features"]), c.seq_len, 0)  # the seed only draws initial weights
-        net.load_state_dict(torch.load(f, map_location="cpu", weights_only=True))
-        return net.eval()
-    labels = meta.get("members") or []
-    models = {s: {m: load(f"weights_seed{s}_{m}.pt") for m in labels} if labels else load(f"weights_seed{s}.pt")
-              for s in meta["seeds"]}
-    return Bundle(path, meta, c, scaler, models)
+        state = torch.load(f, map_location="cpu", weights_only=True)  # plain values only: never unpickled
+        cal = meta.get("calibration", {}).get(str(s))
+        return load_fold(_fold_config(c, s), state, len(meta["features"]), calibration=tuple(cal) if cal else None)
+    return Bundle(path, meta, c, scaler, {s: load(s) for s in meta["seeds"]})
 
 # %% ../nbs/07e_signals.ipynb #c016
 def _check_signal_data(b: Bundle, data: pd.DataFrame, asof) -> tuple[pd.DataFrame, pd.Timestamp]:
@@ -356,7 +362,7 @@ def signal(self: Bundle, data: pd.DataFrame, *, asof=None) -> pd.DataFrame:
         raise DataError(f"too little history before {asof.date()} for the features' warm-up plus seq_len={c.seq_len}: "
                         f"no complete input window for {short} ({len(market)} rows of data up to asof)")
     if len(win) == 0: raise DataError(f"no asset trades on {asof.date()}: nothing to predict")
-    pred = _predict_seeds(self.models, self.scaler.transform(win), mc_samples=c.mc_samples, calibration=self.calibration)
+    pred = _predict_seeds(self.models, self.scaler.transform(win))
     past = market["close"].pct_change(fill_method=None)
     past.index.name, past.columns.name = "date", "asset"
     pos = size_positions(pred, c.sizing, past, c).reindex(columns=self.assets)

@@ -20,11 +20,12 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['BENCHMARKS', 'BASELINES', 'config_hash', 'ENSEMBLES', 'BLEND_METHODS', 'signal_returns', 'equal_weight_returns',
            'buy_and_hold_returns', 'strategy_returns_of', 'WalkForwardResult', 'WalkForwardConfig', 'build_fold_model',
-           'run_walk_forward', 'concat_walk_forward', 'ModelComparison', 'compare_models', 'Split',
-           'walk_forward_splits', 'splits_table', 'check_splits', 'plot_splits', 'daily_ic', 'newey_west_lags',
-           'hac_mean_test', 'ic_summary', 'ic_by_year', 'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments',
-           'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test',
-           'MCSResult', 'model_confidence_set', 'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
+           'platt_apply', 'run_walk_forward', 'concat_walk_forward', 'fit_fold', 'FoldModels', 'load_fold',
+           'predict_fold', 'ModelComparison', 'compare_models', 'Split', 'walk_forward_splits', 'splits_table',
+           'check_splits', 'plot_splits', 'daily_ic', 'newey_west_lags', 'hac_mean_test', 'ic_summary', 'ic_by_year',
+           'per_asset_metrics', 'plot_ic', 'EULER_GAMMA', 'sharpe_moments', 'probabilistic_sharpe_ratio',
+           'expected_max_sharpe', 'deflated_sharpe_ratio', 'SPAResult', 'spa_test', 'MCSResult', 'model_confidence_set',
+           'block_bootstrap_ci', 'ic_confidence_interval', 'TrialLog']
 
 # %% ../nbs/05d_validation.ipynb #c004
 import numpy as np
@@ -41,6 +42,7 @@ from .data import validate_market_data
 from .features import FeatureScaler, FeatureSpec, build_features, forward_log_return, make_windows
 from .models import MODELS, build_model
 from .training import TrainConfig, fit, predict, fit_baseline, BASELINES as TRAINING_BASELINES
+from .baselines import Baseline, STATEFUL_BASELINES
 from .splits import Split, walk_forward_splits, splits_table, check_splits, plot_splits
 from .ic import (daily_ic, newey_west_lags, hac_mean_test, ic_summary, ic_by_year, per_asset_metrics, plot_ic,
                            _check_pred)
@@ -397,6 +399,7 @@ class _WalkForwardRun:
     splits: list
     key: str
     cache: object  # _FoldCache or None
+    every_asset: bool = False  # transfer: fine-tune every asset with train samples (a fold fitted with no test block)
 
 def _cache_config(data, feats, target, train: TrainConfig, splits, cfg: WalkForwardConfig) -> dict:
     "Everything that can change a fold's result: its hash names the cache folder."
@@ -491,7 +494,8 @@ def _fit_members(run, s, tr, va, te, prev):
     for i, (label, spec) in enumerate(zip(_member_labels(cfg.members), cfg.members)):
         if isinstance(spec, str) and spec in TRAINING_BASELINES:
             b = _baseline_model(spec, tr, va, seed=cfg.seed + s.fold, n_lags=cfg.n_lags, **cfg.baseline_kwargs.get(spec, {}))
-            test[label], valid[label] = (b.predict(x).reindex(x.index) for x in (te, va))
+            test[label], valid[label] = (_baseline_predict(b, x) for x in (te, va))
+            if spec in STATEFUL_BASELINES: state[label] = b.to_state()  # a random forest has no plain form: not kept
             continue
         res, warm = _train_member(run, spec, 1000 * i, s, tr, va, (prev or {}).get(label))
         test[label], valid[label] = _predict(res.model, te, cfg), _predict(res.model, va, cfg)
@@ -499,15 +503,22 @@ def _fit_members(run, s, tr, va, te, prev):
         summ = summ or _summary(res, warm)
     if cfg.ensemble == "blend":
         w = blend_weights(valid, method=cfg.blend_method)
-        pred, vpred = blend(test, w), blend(valid, w)
+        state["combine"] = {"method": "blend", "weights": w}
+        pred, vpred = blend(test, w) if len(te) else _predict(None, te, cfg), blend(valid, w)
     else:
         st = StackingEnsemble().fit(valid)
-        w, pred = st.weights.to_dict(), st.predict(test)
+        state["combine"] = {"method": "stack", **st.to_state()}
+        w, pred = st.weights.to_dict(), st.predict(test) if len(te) else _predict(None, te, cfg)
         P = pd.concat({n: valid[n]["prediction"] for n in st.members_}, axis=1)
         vpred = pd.DataFrame({"prediction": st.ridge_.predict(((P - st.mean_) / st.scale_).to_numpy()),
                               "target": valid[st.members_[0]]["target"]}, index=P.index)  # in-sample fitted values
     summ.update({f"weight_{k}": float(v) for k, v in w.items()})
     return pred.reindex(te.index), vpred.reindex(va.index), state, summ
+
+def _baseline_predict(b: Baseline, ds) -> pd.DataFrame:
+    "A fitted baseline's predictions of `ds`, in its row order (an empty frame for an empty segment)."
+    if len(ds) == 0: return pd.DataFrame({"prediction": [], "target": []}, index=ds.index, dtype=np.float64)
+    return b.predict(ds).reindex(ds.index)
 
 def _fit_transfer(run, s, tr, va, te, prev):
     "Pre-train on every asset's train samples, then fine-tune a copy per asset (lr / 3) that predicts that asset."
@@ -515,10 +526,10 @@ def _fit_transfer(run, s, tr, va, te, prev):
     pre, warm = _train_member(run, cfg.model, 0, s, tr, va, (prev or {}).get("pretrained"))
     ft_cfg = replace(run.train, seed=run.train.seed + cfg.seed + s.fold, lr=run.train.lr / 3)
     if warm and cfg.warm_start_epochs is not None: ft_cfg = replace(ft_cfg, epochs=cfg.warm_start_epochs)
-    test, valid, n_ft = [], [], 0
+    test, valid, n_ft, state = [], [], 0, {"pretrained": _state(pre.model)}
     for a in run.ds.assets:
         tr_a, va_a, te_a = (asset_subset(x, a) for x in (tr, va, te))
-        if len(te_a) + len(va_a) == 0: continue
+        if len(te_a) + len(va_a) == 0 and not (run.every_asset and len(tr_a)): continue
         model = pre.model
         if len(tr_a):  # an asset without train samples keeps the pre-trained model
             model = copy.deepcopy(pre.model)
@@ -528,10 +539,11 @@ def _fit_transfer(run, s, tr, va, te, prev):
             finally:
                 for p in frozen: p.requires_grad_(True)
             n_ft += 1
+            state[f"asset:{a}"] = _state(model)  # what predicts asset `a` (an asset without one: the pre-trained model)
         test.append(_predict(model, te_a, cfg)); valid.append(_predict(model, va_a, cfg))
     summ = {**_summary(pre, warm), "n_finetuned": n_ft}
-    return (pd.concat(test).reindex(te.index), pd.concat(valid).reindex(va.index) if valid else _predict(pre.model, va, cfg),
-            {"pretrained": _state(pre.model)}, summ)
+    return (pd.concat(test).reindex(te.index) if test else _predict(pre.model, te, cfg),
+            pd.concat(valid).reindex(va.index) if valid else _predict(pre.model, va, cfg), state, summ)
 
 def _platt(p_valid: np.ndarray, y_valid: np.ndarray) -> tuple[float, float]:
     """(slope, intercept) of a Platt calibration, P(y > 0) = sigmoid(slope * logit(p) + intercept), fitted on the
@@ -549,14 +561,30 @@ def _calibrate(pred: pd.DataFrame, vpred: pd.DataFrame, fold: int):
         raise ConfigError(f"fold {fold}: calibrate_p_up=True but the model predicts no p_up: use a model with "
                           "head='direction' or 'multitask'")
     a, b = _platt(vpred["p_up"].to_numpy(), vpred["target"].to_numpy())
-    def apply(f):
-        f = f.copy(); f["p_up_raw"] = f["p_up"]
-        x = np.log(np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6) / (1 - np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6)))
-        f["p_up"] = 1 / (1 + np.exp(-(a * x + b)))
-        return f
-    return apply(pred), apply(vpred), {"calib_slope": a, "calib_intercept": b}
+    return platt_apply(pred, a, b), platt_apply(vpred, a, b), {"calib_slope": a, "calib_intercept": b}
+
+def platt_apply(frame: pd.DataFrame, slope: float, intercept: float) -> pd.DataFrame:
+    """`frame` with its `p_up` recalibrated by a fitted Platt calibration, sigmoid(slope * logit(p_up) + intercept) (the
+    fold summary's `calib_slope`, `calib_intercept`), the raw one kept as `p_up_raw`: what `calibrate_p_up` applies."""
+    if "p_up" not in frame.columns:
+        raise ConfigError(f"platt_apply: the predictions have no p_up column (columns {list(frame.columns)})")
+    f = frame.copy(); f["p_up_raw"] = f["p_up"]
+    x = np.log(np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6) / (1 - np.clip(f["p_up_raw"], 1e-6, 1 - 1e-6)))
+    f["p_up"] = 1 / (1 + np.exp(-(slope * x + intercept)))
+    return f
 
 _FITTERS = {"none": _fit_single, "time_blocks": _fit_time_blocks, "blend": _fit_members, "stack": _fit_members}
+
+def _fit_calibrated(run: _WalkForwardRun, s: Split, tr, va, te, prev):
+    "(test predictions, validation predictions, state, summary) of the settings' fitter on fold `s`, p_up calibrated."
+    fitter = _fit_transfer if run.cfg.transfer else _FITTERS[run.cfg.ensemble]
+    pred, vpred, state, summ = fitter(run, s, tr, va, te, prev)
+    if run.cfg.calibrate_p_up:
+        # no test block (a bundle's fold): the calibration is fitted on valid all the same, and kept in the summary
+        if len(te) == 0: _, vpred, cal = _calibrate(vpred, vpred, s.fold)
+        else: pred, vpred, cal = _calibrate(pred, vpred, s.fold)
+        summ.update(cal)
+    return pred, vpred, state, summ
 
 def _valid_from_state(run: _WalkForwardRun, s: Split, va, state) -> pd.DataFrame:
     "Validation predictions of a plain run's cached fold: its saved weights, rebuilt, predict valid (as when it was fitted)."
@@ -576,10 +604,7 @@ def _fit_fold(run: _WalkForwardRun, s: Split, tr, va, te, prev_state):
         pred, state, summ = hit
         if vhit is not None: cache.log(vname, "loaded")
         return pred, vhit[0] if vhit is not None else _valid_from_state(run, s, va, state), state, summ, True
-    fitter = _fit_transfer if cfg.transfer else _FITTERS[cfg.ensemble]
-    pred, vpred, state, summ = fitter(run, s, tr, va, te, prev_state)
-    if cfg.calibrate_p_up:
-        pred, vpred, cal = _calibrate(pred, vpred, s.fold); summ.update(cal)
+    pred, vpred, state, summ = _fit_calibrated(run, s, tr, va, te, prev_state)
     pred["fold"] = s.fold; vpred["fold"] = s.fold
     pred, blob = _parquet_roundtrip(pred)
     vpred, vblob = _parquet_roundtrip(vpred)
@@ -679,6 +704,100 @@ def concat_walk_forward(parts: list[WalkForwardResult]) -> WalkForwardResult:
                    valid_predictions=pd.concat([p.valid_predictions for p in parts]))
 
 # %% ../nbs/05d_validation.ipynb #c061
+def _as_walk_forward_config(config) -> WalkForwardConfig:
+    if isinstance(config, WalkForwardConfig): return config
+    if isinstance(config, dict): return WalkForwardConfig(**config)
+    raise ConfigError(f"config must be a WalkForwardConfig or a dict of its fields, got {type(config).__name__}")
+
+def fit_fold(config, split: Split, tr, va, te=None, *, prev_state: dict | None = None) -> tuple:
+    """Fit fold `split` exactly as `run_walk_forward` does (without its cache): the settings' model(s) trained on `tr`,
+    early-stopped on `va`, seeded as fold `split.fold` (seed + fold), warm-started from `prev_state` when `warm_start`,
+    then the `p_up` calibration of `calibrate_p_up`. `config`: a WalkForwardConfig or a dict of its fields; `tr`, `va`,
+    `te`: the fold's scaled windows. Returns (test predictions, validation predictions, state, summary); `te=None`: a
+    fold with no test block yet (a production bundle: every asset with train samples gets its `transfer` copy), whose
+    dates `predict_fold` predicts later."""
+    cfg = _as_walk_forward_config(config)
+    run = _WalkForwardRun(cfg, _as_train_config(cfg.train), tr, [split], "", None, every_asset=te is None)
+    if te is None: te = tr.subset(np.array([], dtype=np.int64))
+    return _fit_calibrated(run, split, tr, va, te, prev_state)
+
+def _member_net(cfg: WalkForwardConfig, spec, state: dict, n_features: int):
+    "A torch model of `spec` with the fitted weights `state`, in eval mode."
+    net = build_fold_model(spec, n_features, cfg.seq_len, cfg.seed)  # the seed only draws initial weights, replaced here
+    net.load_state_dict(state)
+    return net.eval()
+
+def _stored(state: dict, label: str, what: str):
+    if not isinstance(state, dict) or label not in state:
+        raise ConfigError(f"the fold state holds no {what} {label!r} (it holds "
+                          f"{sorted(state) if isinstance(state, dict) else type(state).__name__})")
+    return state[label]
+
+@dataclass
+class FoldModels:
+    "A fold's fitted model(s), rebuilt from its state by `load_fold`: `predict(ds)` predicts as the walk-forward did."
+    config: WalkForwardConfig
+    models: dict  # label -> torch model (eval mode) or Baseline: None (one model), block<i>, member labels, pretrained / asset:<name>
+    combine: object = None  # blend: the weights (label -> float); stack: the StackingEnsemble
+    calibration: tuple | None = None  # (slope, intercept) of the p_up calibration
+
+    def __len__(self): return len(self.models)
+
+    def predict(self, ds) -> pd.DataFrame:
+        """Predictions of the windows `ds` (scaled as the fold's), computed as `run_walk_forward` computed the fold's test
+        predictions: one forward pass per date, time-block members averaged, blend / stack members combined by the
+        fitted weights / stack, each asset of a `transfer` run by its fine-tuned copy (an asset without one: the
+        pre-trained model, as the walk-forward predicts an asset it had no train samples for), `p_up` recalibrated.
+        Columns as the walk-forward's predictions, without `fold`."""
+        cfg, m = self.config, self.models
+        if len(ds) == 0: pred = _predict(None, ds, cfg)
+        elif cfg.transfer:
+            frames = [_predict(m.get(f"asset:{a}", m["pretrained"]), x, cfg)
+                      for a in ds.assets if len(x := asset_subset(ds, a))]
+            pred = pd.concat(frames).reindex(ds.index)
+        elif cfg.ensemble in ("blend", "stack"):
+            frames = {k: _baseline_predict(net, ds) if isinstance(net, Baseline) else _predict(net, ds, cfg) for k, net in m.items()}
+            pred = blend(frames, self.combine) if cfg.ensemble == "blend" else self.combine.predict(frames)
+            pred = pred.reindex(ds.index)
+        elif cfg.ensemble == "time_blocks": pred = _mean_of_members([_predict(net, ds, cfg) for net in m.values()])
+        else: pred = _predict(m[None], ds, cfg)
+        return platt_apply(pred, *self.calibration) if cfg.calibrate_p_up else pred
+
+def load_fold(config, state: dict, n_features: int, *, calibration: tuple | None = None) -> FoldModels:
+    """The fold's fitted model(s) from its `state` (`fit_fold`'s, or a WalkForwardResult's `.state`) for windows of
+    `n_features` features, under the settings `config` it was fitted with; `calibration` = (slope, intercept), the
+    fold summary's `calib_slope` and `calib_intercept`, when the settings have `calibrate_p_up`."""
+    cfg = _as_walk_forward_config(config)
+    if cfg.calibrate_p_up and calibration is None:
+        raise ConfigError("calibrate_p_up=True: pass calibration=(slope, intercept), the fold summary's calib_slope and "
+                          "calib_intercept")
+    combine = None
+    if cfg.transfer:
+        models = {k: _member_net(cfg, cfg.model, _stored(state, k, "model"), n_features)
+                  for k in ["pretrained"] + [k for k in state if k.startswith("asset:")]}
+    elif cfg.ensemble in ("blend", "stack"):
+        members = list(zip(_member_labels(cfg.members), cfg.members))
+        for label, spec in members:
+            if isinstance(spec, str) and spec in TRAINING_BASELINES and spec not in STATEFUL_BASELINES:
+                raise ConfigError(f"ensemble member {label!r}: a {spec} baseline is not kept in the fold state (it has no "
+                                  f"form without pickle), so its fold cannot predict again; members that can: "
+                                  f"{', '.join(STATEFUL_BASELINES)} and the models")
+        models = {label: Baseline.from_state(_stored(state, label, "member"))
+                  if isinstance(spec, str) and spec in TRAINING_BASELINES
+                  else _member_net(cfg, spec, _stored(state, label, "member"), n_features) for label, spec in members}
+        comb = _stored(state, "combine", "combination")
+        combine = dict(comb["weights"]) if cfg.ensemble == "blend" else StackingEnsemble.from_state(comb)
+    elif cfg.ensemble == "time_blocks":
+        models = {f"block{i}": _member_net(cfg, cfg.model, _stored(state, f"block{i}", "member"), n_features)
+                  for i in range(cfg.n_members)}
+    else: models = {None: _member_net(cfg, cfg.model, state, n_features)}
+    return FoldModels(cfg, models, combine, None if calibration is None else (float(calibration[0]), float(calibration[1])))
+
+def predict_fold(config, state: dict, ds, *, calibration: tuple | None = None) -> pd.DataFrame:
+    "`load_fold(config, state, ds.n_features, calibration=...).predict(ds)`: the windows `ds` predicted by a fold's state."
+    return load_fold(config, state, ds.n_features, calibration=calibration).predict(ds)
+
+# %% ../nbs/05d_validation.ipynb #c065
 @dataclass
 class ModelComparison:
     "Output of `compare_models`: per-model table, the SPA result against the benchmark, the Model Confidence Set."
@@ -714,7 +833,7 @@ def _comparison_row(name: str, p: pd.DataFrame, *, metric: str, horizon: int, re
     row.update(sharpe=m["sr"], sharpe_annual=m["sr"] * math.sqrt(periods_per_year))
     return row, loss, r
 
-# %% ../nbs/05d_validation.ipynb #c062
+# %% ../nbs/05d_validation.ipynb #c066
 def compare_models(predictions, *, benchmark: str | None = None, metric: str = "ic", size: float = 0.1,
                    reps: int = 1000, seed: int = 0, horizon: int | None = None, trial_log: TrialLog | None = None,
                    periods_per_year: int = PERIODS_PER_YEAR) -> ModelComparison:

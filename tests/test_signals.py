@@ -50,23 +50,41 @@ def test_bundle_reproduces_last_fold_on_sim(sim_study):
         np.testing.assert_array_equal(got.to_numpy(), wf.xs(T, level="date")["prediction"].reindex(got.index).to_numpy())
 
 
-@pytest.mark.parametrize("extra,columns", [
-    (dict(ensemble="time_blocks", n_members=2, block_days=10, sizing="uncertainty"), ["prediction", "std", "position"]),
+@pytest.mark.parametrize("extra,columns,rtol", [
+    (dict(ensemble="time_blocks", n_members=2, block_days=10, sizing="uncertainty"), ["prediction", "std", "position"], 0),
     (dict(head="direction", loss="directional", target="direction", calibrate_p_up=True, sizing="kelly_binary"),
-     ["prediction", "p_up", "p_up_raw", "position"]),
-])
-def test_time_block_members_and_calibration_reproduce_the_last_fold(tmp_path, extra, columns):
-    "A bundle of time-block members, or with a calibrated p_up: its signal at T is the walk-forward's, bit for bit."
+     ["prediction", "p_up", "p_up_raw", "position"], 0),
+    (dict(ensemble="blend", members="lstm,lightgbm", blend_method="equal"), ["prediction", "position"], 0),
+    (dict(ensemble="stack", members="lstm,lightgbm,momentum"), ["prediction", "position"], 0),
+    (dict(transfer=True), ["prediction", "position"], 0),
+    # a ridge member predicts the walk-forward's test block in one float32 matrix product, whose rounding depends on a
+    # row's place in the block: one date at a time it agrees to float32 rounding, not to the bit
+    (dict(ensemble="stack", members="lstm,ridge"), ["prediction", "position"], 1e-6),
+], ids=["time_blocks", "calibrated", "blend", "stack", "transfer", "stack_ridge"])
+def test_ensembles_transfer_and_calibration_reproduce_the_last_fold(tmp_path, extra, columns, rtol):
+    """A bundle of time-block members, of blend / stack members (baselines among them) with their combination, of
+    per-asset fine-tuned copies, or with a calibrated p_up: its signal at T is the walk-forward's, bit for bit (a ridge
+    member: to float32 rounding)."""
     market, wf, last, path = _study_and_bundle(dict(SIM, **extra), tmp_path / "bundle")
     b = load_bundle(path)
     if "n_members" in extra: assert all(len(m) == 2 for m in b.models.values())  # both members were kept
+    elif "members" in extra:  # every member kept, with the combination
+        assert all(len(m) == len(extra["members"].split(",")) and m.combine is not None for m in b.models.values())
+    elif "transfer" in extra: assert all(len(m) == 1 + len(b.assets) for m in b.models.values())  # one copy per asset
     else: assert b.calibration and b.calibration[b.config.seed] != (1.0, 0.0)  # a calibration was fitted
     for T in last.test[:: max(1, len(last.test) // 3)]:
         got = b.signal(market.loc[:T], asof=T)
         want = wf.xs(T, level="date").reindex(got.index)
         for col in [c for c in columns if c != "position"]:
-            np.testing.assert_array_equal(got[col].to_numpy(), want[col].to_numpy(), err_msg=f"{col} at {T.date()}")
+            if rtol: np.testing.assert_allclose(got[col].to_numpy(), want[col].to_numpy(), rtol=rtol, err_msg=f"{col} at {T.date()}")
+            else: np.testing.assert_array_equal(got[col].to_numpy(), want[col].to_numpy(), err_msg=f"{col} at {T.date()}")
     if "p_up_raw" in columns: assert not np.array_equal(got["p_up"], got["p_up_raw"])  # the calibration is applied
+    if extra.get("members") == "lstm,lightgbm":  # round trip and tampering, with a baseline member's model text inside
+        copy = shutil.copytree(path, tmp_path / "elsewhere")
+        pd.testing.assert_frame_equal(load_bundle(copy).signal(market, asof=T), b.signal(market, asof=T), check_exact=True)
+        w = next(copy.glob("weights_seed*.pt"))
+        data = bytearray(w.read_bytes()); data[len(data) // 2] ^= 0xFF; w.write_bytes(bytes(data))
+        with pytest.raises(DataError, match="SHA-256 differs"): load_bundle(copy)
 
 
 def test_signal_ignores_the_future_control_changes(sim_study):
