@@ -25,8 +25,8 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'LEAKS', 'BOOK_DIR', 'SUR
            'data_fingerprint', 'leak_context', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult',
            'chapter_result', 'claim_arms', 'check_same_test_dates', 'persistence_rmse', 'claim_diagnostics',
            'run_claim', 'get_claims', 'level_vs_return_r2', 'AuditResult', 'claim_figure', 'volatility_explanation',
-           'audit_summary', 'trials_summary', 'run_audit', 'write_audit', 'audit_markdown', 'add_audit_parser',
-           'cmd_audit']
+           'seed_placebos', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit', 'audit_markdown',
+           'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -578,7 +578,7 @@ def _claims() -> list[Claim]:
       "flf_error's); " + PANEL_CUT),
     C("calendar_encoding_error", f"{SURVEY}: 'Sine/cosine calendar encodings beat one-hot encodings, 10-15 % lower error'",
       "-10-15 % error", {"features": "compact+calendar_onehot"}, {"features": "compact+calendar"}, "rmse", direction=-1,
-      claimed_effect=-0.10, research=7, note="sin/cos of day-of-week, -month and -year (6 columns) against their one-hot encoding (48 columns)"),
+      claimed_effect=-0.10, research=7, seed_placebo=True, note="sin/cos of day-of-week, -month and -year (6 columns) against their one-hot encoding (48 columns)"),
     C("additive_attention_ic", f"{SURVEY}: 'AMV-LSTM reaches R2 > 0.94 with MSE < 0.05 on the S&P 500 and DJIA'",
       "R2 > 0.94 (price levels)", {}, {"model": "attn_lstm"}, "ic", claimed_effect=IC_MIN, research=8,
       note="R2 on price levels rewards copying yesterday's price (`level_vs_return_r2` measures it on sp500_20 in this chapter); tested: additive attention vs LSTM on the IC of returns"),
@@ -615,11 +615,11 @@ def _claims() -> list[Claim]:
       note="MADL itself has no gradient: its trainable version GMADL; no figure: net Sharpe +0.3"),
     C("flf_error", f"Ahmed et al. (2020), Forex Loss Function; the summary: 'reduces forecasting error by 19-73 %'",
       "-19-73 % error (paper: -10.96 % MAE)", PANEL, {**PANEL, "loss": "flf"}, "rmse", direction=-1,
-      claimed_effect=-0.1096, datasets=(SHARED_PANEL,), research=26,
+      claimed_effect=-0.1096, datasets=(SHARED_PANEL,), research=26, seed_placebo=True,
       note="needs O, H, L, C: on the 505-stock panel; the paper's own figure vs a classic LSTM (MAE on EURUSD price levels); "
       + PANEL_CUT),
     C("multitask_rmse", f"{SURVEY}: 'The LSTM-Forest multi-task model (LFM) has a 25.53 % lower RMSE on the S&P 500'",
-      "-25.53 % RMSE", {}, {"loss": "multitask"}, "rmse", direction=-1, claimed_effect=-0.2553, research=27,
+      "-25.53 % RMSE", {}, {"loss": "multitask"}, "rmse", direction=-1, claimed_effect=-0.2553, research=27, seed_placebo=True,
       note="the library's multi-task head (return + direction), not LFM's forest"),
     C("multitask_accuracy", f"{SURVEY}: 'LFM ... 7.37 percentage points higher balanced accuracy'", "+7.37 pp balanced accuracy",
       {}, {"loss": "multitask"}, "accuracy", claimed_effect=0.0737, research=27,
@@ -700,7 +700,7 @@ def _claims() -> list[Claim]:
       "persistence forecast's RMSE on the same days"),
     C("cnn_bilstm_vs_cnn_lstm", f"{SURVEY}: 'CNN-BiLSTM-Attention has a 20.3 % lower RMSE than CNN-LSTM-Attention'",
       "-20.3 % RMSE", {"model": "cnn_lstm_attn"}, {"model": "cnn_bilstm_attn"}, "rmse", direction=-1, claimed_effect=-0.203,
-      research=11, note="RMSE of the next day's log return; the same convolution, attention and widths, one LSTM direction against two"),
+      research=11, seed_placebo=True, note="RMSE of the next day's log return; the same convolution, attention and widths, one LSTM direction against two"),
     C("mi_lstm", f"{SURVEY}: 'MI-LSTM improves CSI 300 index prediction significantly'", "significant (no figure)",
       untestable=_YET + "needs the MI-LSTM model (multi-input with attention) and CSI 300 data", research=9),
     C("finbert_sentiment", f"{SURVEY}: 'FinBERT-LSTM (10 days of prices plus daily news sentiment) beats a plain LSTM'",
@@ -824,6 +824,29 @@ def volatility_explanation(row) -> str:
     text += (f" The naive forecast, the realised volatility of the last five returns (known at the close), scored {p:.4f}"
              + (f", better than {' and '.join(beats)}" if beats else ", worse than both models") + ".")
     return text
+
+def seed_placebos(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The claims of a results table (claims.csv) that ran a seed placebo: (frame of id, metric, effect and interval,
+    the control's next seed's effect and interval over the control, whether that seed moved the metric at least as much
+    as the treatment did), and a sentence rendered from it. ('empty frame', '') when there is none."""
+    rows = []
+    for r in table.itertuples():
+        raw = getattr(r, "diagnostics", None)
+        if not isinstance(raw, str) or "seed_effect" not in raw: continue
+        d = json.loads(raw)
+        rows.append(dict(id=r.id, metric=r.metric, verdict=r.verdict, effect=r.effect, ci_low=r.ci_low, ci_high=r.ci_high,
+                         seed_effect=d["seed_effect"], seed_ci_low=d["seed_ci_low"], seed_ci_high=d["seed_ci_high"],
+                         seed_as_large=bool(abs(d["seed_effect"]) >= abs(r.effect))))
+    frame = pd.DataFrame(rows)
+    if frame.empty: return frame, ""
+    sig = frame[(frame.seed_ci_low > 0) | (frame.seed_ci_high < 0)]
+    text = (f"**Seed placebos.** For {len(frame)} claims the control was also trained from the next seed, nothing else "
+            f"changed. That alone moved the metric at least as much as the claim's treatment did in "
+            f"{int(frame.seed_as_large.sum())} of them ({', '.join(f'`{i}`' for i in frame.loc[frame.seed_as_large, 'id']) or 'none'}), "
+            f"and by an amount the paired test calls significant in {len(sig)}: the intervals cover the test days, not "
+            f"the training noise of a single seed, so where a seed moves the metric as much, the claim's verdict says no "
+            f"more than a change of seed would.")
+    return frame, text
 
 def _markdown_table(frame: pd.DataFrame) -> str:
     cols = list(frame.columns)

@@ -43,6 +43,14 @@ def render(table: pd.DataFrame) -> str:
         for r in decided.itertuples():
             lines.append(f"| {r.id} | {r.claimed} | {r.metric} | {_num(r.effect)} | {_num(r.ci_low)} .. {_num(r.ci_high)} | "
                          f"{_num(r.mde)} | {r.verdict} | {'yes' if r.claimed_in_ci in (True, 'True') else 'no'} |")
+    from lstm_quant.claims import seed_placebos
+    seeds, text = seed_placebos(table)
+    if len(seeds):
+        lines += ["", text, "", "| claim | metric | verdict | effect | 95 % interval | the next seed's effect | 95 % interval |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in seeds.itertuples():
+            lines.append(f"| {r.id} | {r.metric} | {r.verdict} | {_num(r.effect)} | {_num(r.ci_low)} .. {_num(r.ci_high)} | "
+                         f"{_num(r.seed_effect)} | {_num(r.seed_ci_low)} .. {_num(r.seed_ci_high)} |")
     return "\n".join(lines) + "\n"
 
 
