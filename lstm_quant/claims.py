@@ -24,9 +24,9 @@ __all__ = ['METRICS', 'Z_CI', 'Z_POWER', 'UNTESTABLE', 'LEAKS', 'BOOK_DIR', 'SUR
            'paired_test', 'claim_verdict', 'benjamini_hochberg', 'synthetic_pair', 'synthetic_sizing_pair', 'Claim',
            'data_fingerprint', 'leak_context', 'arm_params', 'arm_key', 'run_arms', 'load_arm', 'ClaimResult',
            'chapter_result', 'claim_arms', 'check_same_test_dates', 'persistence_rmse', 'claim_diagnostics',
-           'run_claim', 'get_claims', 'level_vs_return_r2', 'AuditResult', 'claim_figure', 'volatility_explanation',
-           'seed_placebos', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit', 'audit_markdown',
-           'add_audit_parser', 'cmd_audit']
+           'with_seed_noise', 'run_claim', 'get_claims', 'level_vs_return_r2', 'AuditResult', 'claim_figure',
+           'volatility_explanation', 'seed_placebos', 'audit_summary', 'trials_summary', 'run_audit', 'write_audit',
+           'audit_markdown', 'add_audit_parser', 'cmd_audit']
 
 # %% ../nbs/07g_claims.ipynb #c003
 import numpy as np
@@ -487,6 +487,18 @@ def claim_diagnostics(claim: Claim, arms: list[tuple], frames: dict, predictions
                    test_days=int(len(days)), test_first=str(days.min().date()), test_last=str(days.max().date()))
     return out
 
+def with_seed_noise(test: dict, seed_effect: float) -> dict:
+    """The paired test `test` (`paired_test`'s dict) widened by training noise. A seed placebo's effect (the control
+    trained again from the next seed, against the control) is one draw of what a change of seed alone does to the
+    metric, so its square is added to the test's variance: se = sqrt(se_days^2 + seed_effect^2). Conservative: the
+    placebo's effect also holds its own day-to-day noise. The interval becomes effect +- z se, and the p-value and the
+    MDE follow from the wider se; `se_days` keeps the day-to-day part."""
+    se = math.sqrt(test["se"] ** 2 + float(seed_effect) ** 2)
+    e = test["effect"]
+    p = float(2 * stats.norm.sf(abs(e) / se)) if se > 0 else (1.0 if e == 0 else 0.0)
+    return {**test, "se": se, "se_days": test["se"], "ci_low": e - Z_CI * se, "ci_high": e + Z_CI * se, "p_value": p,
+            "mde": float((Z_CI + Z_POWER) * se)}
+
 def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None = None, preset: str | None = "quick",
               base: dict | None = None, cache_dir: str | Path = "output/audit/arms", alpha: float = 0.05,
               run_missing: bool = True, reps: int = 1000, echo=None) -> ClaimResult:
@@ -510,13 +522,16 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
     frames = {role: load_arm(cache, k, s) for role, _, s, k in arms}
     check_same_test_dates(frames, claim.id)
     r = paired_test(frames["treatment"], frames.get("control"), claim.metric, reps=reps)
-    v = claim_verdict(r["effect"], r["p_value"], r["mde"], claimed_effect=claim.claimed_effect, direction=claim.direction,
-                      alpha=alpha)
     col = METRICS[claim.metric]["column"]
     daily = pd.concat({role: f[col] for role, f in frames.items() if role != "seed_placebo"}, axis=1)
     preds = {role: pd.read_parquet(cache / k / "predictions.parquet") for role, _, _, k in arms
              if claim.treatment.get("target") == "realised_vol"}
     diag = claim_diagnostics(claim, arms, frames, preds, reps=reps)
+    if "seed_effect" in diag:  # a seed placebo: a change of seed counts as noise in the claim's own test
+        r = with_seed_noise(r, diag["seed_effect"])
+        diag.update(se_days=r["se_days"], se_with_seed=r["se"])
+    v = claim_verdict(r["effect"], r["p_value"], r["mde"], claimed_effect=claim.claimed_effect, direction=claim.direction,
+                      alpha=alpha)
     return ClaimResult(claim, v, dataset=name, arms=tuple(k for _, _, _, k in arms),
                        arm_seconds=tuple(seconds[k] for _, _, _, k in arms), daily=daily, diagnostics=diag,
                        **{k: r[k] for k in ("effect", "ci_low", "ci_high", "p_value", "mde", "se", "n_days", "control_value",
@@ -843,9 +858,9 @@ def seed_placebos(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     text = (f"**Seed placebos.** For {len(frame)} claims the control was also trained from the next seed, nothing else "
             f"changed. That alone moved the metric at least as much as the claim's treatment did in "
             f"{int(frame.seed_as_large.sum())} of them ({', '.join(f'`{i}`' for i in frame.loc[frame.seed_as_large, 'id']) or 'none'}), "
-            f"and by an amount the paired test calls significant in {len(sig)}: the intervals cover the test days, not "
-            f"the training noise of a single seed, so where a seed moves the metric as much, the claim's verdict says no "
-            f"more than a change of seed would.")
+            f"and by an amount the paired test on the days calls significant in {len(sig)}. A test on the days alone "
+            f"would pass such a change of seed for an effect, so these claims' intervals, p-values and MDEs count it as "
+            f"noise (`with_seed_noise`: the placebo's effect squared is added to the variance).")
     return frame, text
 
 def _markdown_table(frame: pd.DataFrame) -> str:
