@@ -745,7 +745,13 @@ def _claims() -> list[Claim]:
       "std, the future included, against the rolling (past-only) z-score; the effect is the leak's size in daily IC"),
     ]
 
-CLAIMS: dict[str, Claim] = {c.id: c for c in _claims()}
+def _with_seed_placebos(claims: list[Claim]) -> list[Claim]:
+    """Every testable claim with a control also runs its control from the next seed (`seed_placebo`): each arm is one
+    seed, one draw of training noise, and the claim's test counts that noise (`with_seed_noise`). The placebo arms are
+    shared like any arm: the claims with the same control run one placebo."""
+    return [replace(c, seed_placebo=True) if c.testable and c.control is not None else c for c in claims]
+
+CLAIMS: dict[str, Claim] = {c.id: c for c in _with_seed_placebos(_claims())}
 
 def get_claims(ids=None) -> list[Claim]:
     "The claims named by `ids` (a list or a comma-separated string; None or '' for all), in registry order; unknown ids raise."
