@@ -16,7 +16,7 @@ __all__ = ['ArrayWindows', 'LSTMRegressor', 'LSTMClassifier', 'to_panel', 'recur
            'predict', 'model_build_spec', 'save_checkpoint', 'load_checkpoint', 'Ensemble', 'bag_seeds',
            'block_bootstrap_positions', 'bag_time_blocks', 'blend_weights', 'blend', 'StackingEnsemble', 'VAEMember',
            'asset_subset', 'encoder_parameters', 'TransferResult', 'pretrain_finetune', 'BASELINES', 'lagged_matrix',
-           'Baseline', 'fit_baseline']
+           'Baseline', 'fit_baseline', 'STATEFUL_BASELINES']
 
 # %% ../nbs/04d_training.ipynb #c003
 import numpy as np
@@ -35,7 +35,7 @@ from .loop import (recurrent_weights, TrainConfig, resolve_device, torch_threads
 from .ensembles import (Ensemble, bag_seeds, block_bootstrap_positions, bag_time_blocks, blend_weights,
                                   blend, StackingEnsemble, VAEMember, asset_subset, encoder_parameters,
                                   TransferResult, pretrain_finetune)
-from .baselines import (BASELINES, lagged_matrix, Baseline, fit_baseline)
+from .baselines import (BASELINES, STATEFUL_BASELINES, lagged_matrix, Baseline, fit_baseline)
 
 # %% ../nbs/04d_training.ipynb #c008
 _all_ = ["to_panel", "recurrent_weights", "TrainConfig", "resolve_device", "torch_threads", "seed_everything", "global_rng_preserved",
@@ -43,7 +43,7 @@ _all_ = ["to_panel", "recurrent_weights", "TrainConfig", "resolve_device", "torc
          "input_weights", "augment", "FitResult", "fit", "predict", "model_build_spec", "save_checkpoint",
          "load_checkpoint", "Ensemble", "bag_seeds", "block_bootstrap_positions", "bag_time_blocks", "blend_weights",
          "blend", "StackingEnsemble", "VAEMember", "asset_subset", "encoder_parameters", "TransferResult",
-         "pretrain_finetune", "BASELINES", "lagged_matrix", "Baseline", "fit_baseline"]
+         "pretrain_finetune", "BASELINES", "lagged_matrix", "Baseline", "fit_baseline", "STATEFUL_BASELINES"]
 
 # %% ../nbs/04d_training.ipynb #c013
 class ArrayWindows:
