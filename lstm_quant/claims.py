@@ -474,7 +474,8 @@ def claim_diagnostics(claim: Claim, arms: list[tuple], frames: dict, predictions
     out = {}
     if "seed_placebo" in frames:
         r = paired_test(frames["seed_placebo"], frames["control"], claim.metric, reps=reps)
-        out.update(seed_effect=r["effect"], seed_ci_low=r["ci_low"], seed_ci_high=r["ci_high"], seed_value=r["treatment_value"])
+        out.update(seed_effect=r["effect"], seed_se=r["se"], seed_ci_low=r["ci_low"], seed_ci_high=r["ci_high"],
+                   seed_value=r["treatment_value"])
     params = {role: p for role, p, _, _ in arms}
     if params["treatment"].get("target") == "realised_vol":
         days = frames["treatment"].index
@@ -487,13 +488,14 @@ def claim_diagnostics(claim: Claim, arms: list[tuple], frames: dict, predictions
                    test_days=int(len(days)), test_first=str(days.min().date()), test_last=str(days.max().date()))
     return out
 
-def with_seed_noise(test: dict, seed_effect: float) -> dict:
+def with_seed_noise(test: dict, seed_effect: float, seed_se: float = 0.0) -> dict:
     """The paired test `test` (`paired_test`'s dict) widened by training noise. A seed placebo's effect (the control
-    trained again from the next seed, against the control) is one draw of what a change of seed alone does to the
-    metric, so its square is added to the test's variance: se = sqrt(se_days^2 + seed_effect^2). Conservative: the
-    placebo's effect also holds its own day-to-day noise. The interval becomes effect +- z se, and the p-value and the
-    MDE follow from the wider se; `se_days` keeps the day-to-day part."""
-    se = math.sqrt(test["se"] ** 2 + float(seed_effect) ** 2)
+    trained again from the next seed, against the control; `seed_se` its own paired test's standard error) is one draw
+    of what a change of seed does to the metric, days' noise included: seed_effect^2 - seed_se^2 (at least 0) estimates
+    the variance that a change of seed adds to a difference of two single-seed arms, and it is added to the test's:
+    se = sqrt(se_days^2 + max(0, seed_effect^2 - seed_se^2)). One draw makes a rough estimate; more seeds per arm make
+    a better one. The interval becomes effect +- z se, the p-value and the MDE follow; `se_days` keeps the days' part."""
+    se = math.sqrt(test["se"] ** 2 + max(0.0, float(seed_effect) ** 2 - float(seed_se) ** 2))
     e = test["effect"]
     p = float(2 * stats.norm.sf(abs(e) / se)) if se > 0 else (1.0 if e == 0 else 0.0)
     return {**test, "se": se, "se_days": test["se"], "ci_low": e - Z_CI * se, "ci_high": e + Z_CI * se, "p_value": p,
@@ -528,7 +530,7 @@ def run_claim(claim: Claim, *, data=None, workers: int = 1, dataset: str | None 
              if claim.treatment.get("target") == "realised_vol"}
     diag = claim_diagnostics(claim, arms, frames, preds, reps=reps)
     if "seed_effect" in diag:  # a seed placebo: a change of seed counts as noise in the claim's own test
-        r = with_seed_noise(r, diag["seed_effect"])
+        r = with_seed_noise(r, diag["seed_effect"], diag["seed_se"])
         diag.update(se_days=r["se_days"], se_with_seed=r["se"])
     v = claim_verdict(r["effect"], r["p_value"], r["mde"], claimed_effect=claim.claimed_effect, direction=claim.direction,
                       alpha=alpha)
@@ -866,7 +868,7 @@ def seed_placebos(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
             f"{int(frame.seed_as_large.sum())} of them ({', '.join(f'`{i}`' for i in frame.loc[frame.seed_as_large, 'id']) or 'none'}), "
             f"and by an amount the paired test on the days calls significant in {len(sig)}. A test on the days alone "
             f"would pass such a change of seed for an effect, so these claims' intervals, p-values and MDEs count it as "
-            f"noise (`with_seed_noise`: the placebo's effect squared is added to the variance).")
+            f"noise (`with_seed_noise`: the placebo's effect squared, less its own days' noise, is added to the variance).")
     return frame, text
 
 def _markdown_table(frame: pd.DataFrame) -> str:
