@@ -489,13 +489,15 @@ def claim_diagnostics(claim: Claim, arms: list[tuple], frames: dict, predictions
     return out
 
 def with_seed_noise(test: dict, seed_effect: float, seed_se: float = 0.0) -> dict:
-    """The paired test `test` (`paired_test`'s dict) widened by training noise. A seed placebo's effect (the control
-    trained again from the next seed, against the control; `seed_se` its own paired test's standard error) is one draw
-    of what a change of seed does to the metric, days' noise included: seed_effect^2 - seed_se^2 (at least 0) estimates
-    the variance that a change of seed adds to a difference of two single-seed arms, and it is added to the test's:
-    se = sqrt(se_days^2 + max(0, seed_effect^2 - seed_se^2)). One draw makes a rough estimate; more seeds per arm make
-    a better one. The interval becomes effect +- z se, the p-value and the MDE follow; `se_days` keeps the days' part."""
-    se = math.sqrt(test["se"] ** 2 + max(0.0, float(seed_effect) ** 2 - float(seed_se) ** 2))
+    """The paired test `test` (`paired_test`'s dict) widened by training noise. A treatment and its control share their
+    seed, so their paired test sees the days' noise only. A seed placebo (the control trained again from the next seed,
+    against the control) shows what a change of seed does: its own standard error `seed_se` measures how far the mean
+    of a difference between two seeds wanders over these days, and its effect `seed_effect` is one draw of that mean;
+    the larger of their squares estimates the variance a change of seed adds to the mean difference of two single-seed
+    arms, and it is added to the test's: se = sqrt(se_days^2 + max(seed_effect^2, seed_se^2)). Conservative (both parts
+    hold some of the days' noise); more seeds per arm would estimate it better. The interval becomes effect +- z se,
+    the p-value and the MDE follow; `se_days` keeps the days' part."""
+    se = math.sqrt(test["se"] ** 2 + max(float(seed_effect) ** 2, float(seed_se) ** 2))
     e = test["effect"]
     p = float(2 * stats.norm.sf(abs(e) / se)) if se > 0 else (1.0 if e == 0 else 0.0)
     return {**test, "se": se, "se_days": test["se"], "ci_low": e - Z_CI * se, "ci_high": e + Z_CI * se, "p_value": p,
@@ -868,7 +870,7 @@ def seed_placebos(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
             f"{int(frame.seed_as_large.sum())} of them ({', '.join(f'`{i}`' for i in frame.loc[frame.seed_as_large, 'id']) or 'none'}), "
             f"and by an amount the paired test on the days calls significant in {len(sig)}. A test on the days alone "
             f"would pass such a change of seed for an effect, so these claims' intervals, p-values and MDEs count it as "
-            f"noise (`with_seed_noise`: the placebo's effect squared, less its own days' noise, is added to the variance).")
+            f"noise (`with_seed_noise`: the larger of the placebo's effect and its standard error, squared, is added to the variance).")
     return frame, text
 
 def _markdown_table(frame: pd.DataFrame) -> str:
